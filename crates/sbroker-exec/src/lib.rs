@@ -1,0 +1,1 @@
+//! sbroker-exec
