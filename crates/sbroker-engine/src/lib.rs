@@ -1,1 +1,381 @@
-//! sbroker-engine
+//! The Service Broker engine of sbroker.
+//!
+//! An [`Instance`] is one data directory holding `master`, the system databases and user
+//! databases, each with its broker catalog (message types, contracts, queues, services),
+//! conversation endpoints, groups, queues and transmission queue. A [`Session`] runs
+//! operations in transactions: SEND is invisible until COMMIT, ROLLBACK puts received
+//! messages back in order, COMMIT returns once the change is durable.
+//!
+//! The engine knows nothing of T-SQL text, TDS or sockets; the T-SQL interpreter and the
+//! Rust API are both clients of [`Session`].
+//!
+//! ```no_run
+//! use sbroker_engine::{Instance, BeginDialog, Receive, EndMode, SentBy, QueueOptions};
+//! # fn main() -> Result<(), sbroker_types::ServerError> {
+//! let inst = Instance::open("./data")?;
+//! let mut s = inst.session();
+//! s.create_database("app")?;
+//! s.use_database("app")?;
+//! s.create_message_type("//app/Request", sbroker_engine::Validation::WellFormedXml)?;
+//! s.create_contract("//app/Contract", &[("//app/Request".into(), SentBy::Initiator)])?;
+//! s.create_queue("dbo", "InitQ", &QueueOptions::default())?;
+//! s.create_queue("dbo", "TargetQ", &QueueOptions::default())?;
+//! s.create_service("//app/Init", "InitQ", &[])?;
+//! s.create_service("//app/Target", "TargetQ", &["//app/Contract".into()])?;
+//! s.begin_transaction()?;
+//! let h = s.begin_dialog(&BeginDialog::new("//app/Init", "//app/Target", Some("//app/Contract")))?;
+//! s.send(&[h], Some("//app/Request"), Some(b"<hello/>".to_vec()))?;
+//! s.commit()?; // durable here
+//! let rows = s.receive(&Receive::from("TargetQ"))?;
+//! s.end_conversation(rows[0].conversation_handle, &EndMode::Normal)?;
+//! # Ok(()) }
+//! ```
+
+mod broker;
+mod catalog;
+mod instance;
+mod receive;
+pub mod records;
+pub mod state;
+mod txn;
+pub mod xml;
+
+use std::sync::Arc;
+
+pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
+pub use catalog::{
+    CONTRACT_DEFAULT, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, QueueOptions,
+    SentBy, USER_ID_MIN,
+};
+pub use instance::{
+    Clock, Ctx, FIRST_USER_DB, Instance, MASTER_DB, MSDB_DB, ManualClock, Options, Session,
+    SystemClock,
+};
+pub use receive::{QueueName, QueueRow, Receive, ReceiveFilter, Wait, queue_rows, resolve_queue};
+pub use records::{EndpointState, Ts, Validation};
+pub use sbroker_types::ServerError;
+pub use uuid::Uuid;
+
+use crate::txn::{put_db_rec, put_object, put_user_row};
+
+/// Owner id used for objects created without AUTHORIZATION (dbo).
+const DBO: i32 = 1;
+
+impl Session {
+    /// BEGIN DIALOG: returns the new initiator handle.
+    pub fn begin_dialog(&mut self, args: &BeginDialog) -> Result<Uuid, ServerError> {
+        self.run(|ctx| broker::begin_dialog(ctx, args))
+    }
+
+    /// SEND ON CONVERSATION on one or several handles.
+    pub fn send(
+        &mut self,
+        handles: &[Uuid],
+        message_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| broker::send(ctx, handles, message_type, body))
+    }
+
+    /// RECEIVE (with WAITFOR when `args.wait` says so).
+    pub fn receive(&mut self, args: &Receive) -> Result<Vec<QueueRow>, ServerError> {
+        self.run(|ctx| receive::receive(ctx, args))
+    }
+
+    /// GET CONVERSATION GROUP.
+    pub fn get_conversation_group(
+        &mut self,
+        queue: &QueueName,
+        wait: Wait,
+    ) -> Result<Option<Uuid>, ServerError> {
+        self.run(|ctx| receive::get_conversation_group(ctx, queue, wait))
+    }
+
+    /// END CONVERSATION.
+    pub fn end_conversation(&mut self, handle: Uuid, mode: &EndMode) -> Result<(), ServerError> {
+        self.run(|ctx| broker::end_conversation(ctx, handle, mode))
+    }
+
+    /// BEGIN CONVERSATION TIMER.
+    pub fn begin_conversation_timer(
+        &mut self,
+        handle: Uuid,
+        timeout_s: i64,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| broker::begin_timer(ctx, handle, timeout_s))
+    }
+
+    /// MOVE CONVERSATION.
+    pub fn move_conversation(&mut self, handle: Uuid, group: Uuid) -> Result<(), ServerError> {
+        self.run(|ctx| broker::move_conversation(ctx, handle, group))
+    }
+
+    /// GET_TRANSMISSION_STATUS(handle).
+    pub fn transmission_status(&self, handle: Uuid) -> String {
+        broker::transmission_status(&self.inner.state.lock(), self.db, handle)
+    }
+
+    /// Read access to the state (catalog views).
+    pub fn with_state<T>(&self, f: impl FnOnce(&state::State) -> T) -> T {
+        f(&self.inner.state.lock())
+    }
+
+    /// CREATE MESSAGE TYPE.
+    pub fn create_message_type(&mut self, name: &str, v: Validation) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::create_message_type(st, tx, db, name, v, DBO)
+        })
+    }
+
+    /// ALTER MESSAGE TYPE.
+    pub fn alter_message_type(&mut self, name: &str, v: Validation) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::alter_message_type(st, tx, db, name, v)
+        })
+    }
+
+    /// DROP MESSAGE TYPE.
+    pub fn drop_message_type(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_message_type(st, tx, db, name)
+        })
+    }
+
+    /// CREATE CONTRACT.
+    pub fn create_contract(
+        &mut self,
+        name: &str,
+        items: &[(String, SentBy)],
+    ) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::create_contract(st, tx, db, name, DBO, items)
+        })
+    }
+
+    /// DROP CONTRACT.
+    pub fn drop_contract(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_contract(st, tx, db, name)
+        })
+    }
+
+    /// CREATE QUEUE in the current database.
+    pub fn create_queue(
+        &mut self,
+        schema: &str,
+        name: &str,
+        opts: &QueueOptions,
+    ) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let now = ctx.now();
+            let (st, tx) = ctx.parts();
+            catalog::create_queue(st, tx, db, schema, name, DBO, opts, now)
+        })
+    }
+
+    /// ALTER QUEUE … WITH.
+    pub fn alter_queue(
+        &mut self,
+        queue: &QueueName,
+        opts: &QueueOptions,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (db, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
+            let now = ctx.now();
+            let (st, tx) = ctx.parts();
+            catalog::alter_queue(st, tx, db, qid, opts, now)
+        })
+    }
+
+    /// DROP QUEUE.
+    pub fn drop_queue(&mut self, queue: &QueueName) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (db, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
+            let (st, tx) = ctx.parts();
+            catalog::drop_queue(st, tx, db, qid)
+        })
+    }
+
+    /// CREATE SERVICE … ON QUEUE … (contracts).
+    pub fn create_service(
+        &mut self,
+        name: &str,
+        queue: &str,
+        contracts: &[String],
+    ) -> Result<i32, ServerError> {
+        let q = QueueName::new(queue);
+        self.create_service_on(name, &q, contracts)
+    }
+
+    /// CREATE SERVICE with a qualified queue name.
+    pub fn create_service_on(
+        &mut self,
+        name: &str,
+        queue: &QueueName,
+        contracts: &[String],
+    ) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let (qdb, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
+            let db = ctx.db;
+            if qdb != db {
+                return Err(ServerError::new(
+                    208,
+                    format!("Invalid object name '{}'.", queue.name),
+                ));
+            }
+            let (st, tx) = ctx.parts();
+            catalog::create_service(st, tx, db, name, DBO, qid, contracts)
+        })
+    }
+
+    /// ALTER SERVICE.
+    pub fn alter_service(
+        &mut self,
+        name: &str,
+        queue: Option<&QueueName>,
+        add: &[String],
+        drop: &[String],
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let qid = match queue {
+                Some(q) => Some(resolve_queue(&ctx.guard, ctx.db, q)?.1),
+                None => None,
+            };
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::alter_service(st, tx, db, name, qid, add, drop)
+        })
+    }
+
+    /// DROP SERVICE.
+    pub fn drop_service(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| broker::drop_service(ctx, name))
+    }
+
+    /// CREATE DATABASE: returns its id.
+    pub fn create_database(&mut self, name: &str) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            if ctx.guard.db_id_by_name(name).is_some() {
+                return Err(ServerError::new(
+                    1801,
+                    format!("Database '{name}' already exists. Choose a different database name."),
+                ));
+            }
+            let id = ctx
+                .guard
+                .dbs
+                .keys()
+                .next_back()
+                .copied()
+                .unwrap_or(0)
+                .max(instance::FIRST_USER_DB - 1)
+                + 1;
+            let now = ctx.now();
+            let db = instance::new_database(id, name, true, now);
+            let (st, tx) = ctx.parts();
+            txn::add_db(st, tx, db);
+            instance::touch_new_db(st, tx, id);
+            Ok(id)
+        })
+    }
+
+    /// DROP DATABASE.
+    pub fn drop_database(&mut self, name: &str) -> Result<(), ServerError> {
+        let current = self.db;
+        self.run(|ctx| {
+            let id = ctx.guard.db_id_by_name(name).ok_or_else(|| {
+                ServerError::new(3701, format!("Cannot drop the database '{name}', because it does not exist or you do not have permission."))
+            })?;
+            if id < instance::FIRST_USER_DB {
+                return Err(ServerError::new(3708, format!("Cannot drop the database '{name}' because it is a system database.")));
+            }
+            if id == current {
+                return Err(ServerError::new(3702, format!("Cannot drop database \"{name}\" because it is currently in use.")));
+            }
+            let (st, tx) = ctx.parts();
+            txn::drop_db(st, tx, id);
+            Ok(())
+        })
+    }
+
+    /// ALTER DATABASE … SET ENABLE_BROKER / DISABLE_BROKER / NEW_BROKER /
+    /// ERROR_BROKER_CONVERSATIONS.
+    pub fn set_broker_option(&mut self, db: i32, opt: BrokerOption) -> Result<(), ServerError> {
+        self.run(|ctx| broker::set_broker_option(ctx, db, opt))
+    }
+
+    /// ALTER DATABASE … SET TRUSTWORTHY / HONOR_BROKER_PRIORITY.
+    pub fn set_database_flag(
+        &mut self,
+        db: i32,
+        trustworthy: Option<bool>,
+        honor_priority: Option<bool>,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let mut rec = ctx
+                .guard
+                .db(db)
+                .map(|d| d.rec.clone())
+                .ok_or_else(|| ServerError::new(911, "database does not exist"))?;
+            if let Some(t) = trustworthy {
+                rec.trustworthy = t;
+            }
+            if let Some(h) = honor_priority {
+                rec.honor_priority = h;
+            }
+            let (st, tx) = ctx.parts();
+            put_db_rec(st, tx, rec);
+            Ok(())
+        })
+    }
+
+    /// Allocates an object id in the current database (tables, procedures, …).
+    pub fn allocate_object_id(&mut self) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::next_object_id(st, tx, db)
+        })
+    }
+
+    /// Stores (or with `None` deletes) an opaque object of the T-SQL layer, transactionally.
+    pub fn put_object(
+        &mut self,
+        db: i32,
+        kind: &str,
+        name: &str,
+        value: Option<Vec<u8>>,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            put_object(st, tx, db, kind, name, value);
+            Ok(())
+        })
+    }
+
+    /// Stores (or with `None` deletes) an opaque user-table row, transactionally.
+    pub fn put_user_row(
+        &mut self,
+        db: i32,
+        table: i64,
+        row: i64,
+        value: Option<Arc<Vec<u8>>>,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            put_user_row(st, tx, db, table, row, value);
+            Ok(())
+        })
+    }
+}

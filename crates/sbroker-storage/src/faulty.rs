@@ -28,7 +28,11 @@ pub struct FaultyBackend<B> {
 impl<B: StorageBackend> FaultyBackend<B> {
     /// Wraps `inner` with no fault planned.
     pub fn new(inner: B) -> Self {
-        Self { inner, calls: AtomicU64::new(0), plan: Mutex::new(None) }
+        Self {
+            inner,
+            calls: AtomicU64::new(0),
+            plan: Mutex::new(None),
+        }
     }
 
     /// Plans a fault at the `nth` future `apply` call counted from now (1 = the next one).

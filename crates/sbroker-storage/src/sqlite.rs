@@ -39,9 +39,12 @@ fn open_conn(path: &Path) -> Result<Connection, StorageError> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(io)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(io)?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(io)?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(io)?;
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .map_err(io)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(io)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(io)?;
     Ok(conn)
 }
 
@@ -93,19 +96,27 @@ impl SqliteBackend {
             }
         }
         let reader = open_conn(&path)?;
-        Ok(Self { writer: Mutex::new(writer), reader: Mutex::new(reader), syncs: AtomicU64::new(0) })
+        Ok(Self {
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            syncs: AtomicU64::new(0),
+        })
     }
 }
 
 impl StorageBackend for SqliteBackend {
     fn apply(&self, batch: &[WriteSet]) -> Result<(), StorageError> {
         let mut conn = self.writer.lock();
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(io)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(io)?;
         {
             let mut put = tx
                 .prepare_cached("INSERT OR REPLACE INTO rows (t, k, v) VALUES (?1, ?2, ?3)")
                 .map_err(io)?;
-            let mut del = tx.prepare_cached("DELETE FROM rows WHERE t = ?1 AND k = ?2").map_err(io)?;
+            let mut del = tx
+                .prepare_cached("DELETE FROM rows WHERE t = ?1 AND k = ?2")
+                .map_err(io)?;
             for ws in batch {
                 for change in &ws.changes {
                     match change {
@@ -126,16 +137,22 @@ impl StorageBackend for SqliteBackend {
 
     fn scan(&self, table: Table) -> Result<Vec<Row>, StorageError> {
         let conn = self.reader.lock();
-        let mut stmt = conn.prepare_cached("SELECT k, v FROM rows WHERE t = ?1 ORDER BY k").map_err(io)?;
+        let mut stmt = conn
+            .prepare_cached("SELECT k, v FROM rows WHERE t = ?1 ORDER BY k")
+            .map_err(io)?;
         let rows = stmt
-            .query_map(params![table as u8], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .query_map(params![table as u8], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
             .map_err(io)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(io)
     }
 
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         let conn = self.reader.lock();
-        let mut stmt = conn.prepare_cached("SELECT v FROM rows WHERE t = ?1 AND k = ?2").map_err(io)?;
+        let mut stmt = conn
+            .prepare_cached("SELECT v FROM rows WHERE t = ?1 AND k = ?2")
+            .map_err(io)?;
         let mut rows = stmt.query(params![table as u8, key]).map_err(io)?;
         match rows.next().map_err(io)? {
             Some(r) => Ok(Some(r.get(0).map_err(io)?)),
@@ -165,7 +182,10 @@ mod tests {
             b.apply(&[ws, ws2]).expect("apply");
         }
         let b = SqliteBackend::open(dir.path()).expect("reopen");
-        assert_eq!(b.scan(Table::Message).expect("scan"), vec![(vec![2], vec![20])]);
+        assert_eq!(
+            b.scan(Table::Message).expect("scan"),
+            vec![(vec![2], vec![20])]
+        );
         assert_eq!(b.get(Table::Message, &[2]).expect("get"), Some(vec![20]));
         assert_eq!(b.get(Table::Message, &[1]).expect("get"), None);
     }
@@ -176,9 +196,16 @@ mod tests {
         {
             let b = SqliteBackend::open(dir.path()).expect("open");
             let mut ws = WriteSet::new();
-            ws.put(Table::Meta, b"format".to_vec(), 99u32.to_be_bytes().to_vec());
+            ws.put(
+                Table::Meta,
+                b"format".to_vec(),
+                99u32.to_be_bytes().to_vec(),
+            );
             b.apply(&[ws]).expect("apply");
         }
-        assert!(matches!(SqliteBackend::open(dir.path()), Err(StorageError::Corrupt(_))));
+        assert!(matches!(
+            SqliteBackend::open(dir.path()),
+            Err(StorageError::Corrupt(_))
+        ));
     }
 }

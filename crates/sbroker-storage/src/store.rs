@@ -89,7 +89,11 @@ impl Store {
             .name("sbroker-committer".into())
             .spawn(move || committer_loop(&worker_shared, worker_backend.as_ref()))
             .ok();
-        Self { shared, backend, committer }
+        Self {
+            shared,
+            backend,
+            committer,
+        }
     }
 
     /// The backend, for reads (recovery, lazily loaded rows).
@@ -111,7 +115,10 @@ impl Store {
         st.pending.push_back((seq, ws));
         drop(st);
         self.shared.work.notify_one();
-        Ok(CommitTicket { shared: Arc::clone(&self.shared), seq })
+        Ok(CommitTicket {
+            shared: Arc::clone(&self.shared),
+            seq,
+        })
     }
 
     /// True once a write failed; the store then refuses every write.
@@ -127,7 +134,11 @@ impl Store {
     /// Waits until everything submitted so far is durable (or failed).
     pub fn flush(&self) -> Result<(), StorageError> {
         let seq = self.shared.state.lock().next_seq - 1;
-        CommitTicket { shared: Arc::clone(&self.shared), seq }.wait()
+        CommitTicket {
+            shared: Arc::clone(&self.shared),
+            seq,
+        }
+        .wait()
     }
 }
 
@@ -158,7 +169,9 @@ impl CommitTicket {
             if st.shutdown && st.pending.is_empty() && st.durable_seq < self.seq {
                 return Err(StorageError::Closed);
             }
-            self.shared.done.wait_for(&mut st, Duration::from_millis(100));
+            self.shared
+                .done
+                .wait_for(&mut st, Duration::from_millis(100));
         }
     }
 
@@ -239,7 +252,9 @@ mod tests {
     fn commits_become_durable_in_order() {
         let mem = MemoryBackend::new();
         let store = Store::new(Arc::new(mem.clone()));
-        let tickets: Vec<_> = (0..50).map(|i| store.submit(ws(i)).expect("submit")).collect();
+        let tickets: Vec<_> = (0..50)
+            .map(|i| store.submit(ws(i)).expect("submit"))
+            .collect();
         for t in tickets {
             t.wait().expect("durable");
         }
@@ -271,7 +286,10 @@ mod tests {
         }
         let stats = store.stats();
         assert_eq!(stats.commits, 400);
-        assert!(stats.batches < 400, "8 concurrent committers must share fsyncs: {stats:?}");
+        assert!(
+            stats.batches < 400,
+            "8 concurrent committers must share fsyncs: {stats:?}"
+        );
     }
 
     #[test]
@@ -280,7 +298,11 @@ mod tests {
             let mem = MemoryBackend::new();
             let faulty = Arc::new(FaultyBackend::new(mem.clone()));
             let store = Store::new(faulty.clone());
-            store.submit(ws(1)).expect("submit").wait().expect("first is durable");
+            store
+                .submit(ws(1))
+                .expect("submit")
+                .wait()
+                .expect("first is durable");
             faulty.fail_at(1, mode, false);
             let err = store.submit(ws(2)).expect("submit").wait();
             assert!(err.is_err(), "the failed batch must not be acknowledged");

@@ -37,7 +37,10 @@ fn digits(v: u128) -> u8 {
 
 /// Arithmetic overflow error for a numeric result.
 pub(crate) fn numeric_overflow() -> ServerError {
-    ServerError::new(8115, "Arithmetic overflow error converting expression to data type numeric.")
+    ServerError::new(
+        8115,
+        "Arithmetic overflow error converting expression to data type numeric.",
+    )
 }
 
 impl Decimal {
@@ -49,7 +52,11 @@ impl Decimal {
         if mantissa.unsigned_abs() >= pow10(precision as u32) {
             return Err(numeric_overflow());
         }
-        Ok(Decimal { mantissa, precision, scale })
+        Ok(Decimal {
+            mantissa,
+            precision,
+            scale,
+        })
     }
 
     /// The integer mantissa (value × 10^scale).
@@ -70,12 +77,20 @@ impl Decimal {
     /// A decimal with the smallest precision holding this integer (scale 0).
     pub fn from_i128(v: i128) -> Decimal {
         let p = digits(v.unsigned_abs()).min(MAX_PRECISION);
-        Decimal { mantissa: v, precision: p, scale: 0 }
+        Decimal {
+            mantissa: v,
+            precision: p,
+            scale: 0,
+        }
     }
 
     /// An integer as a decimal with a given precision (e.g. int → decimal(10,0)).
     pub fn from_int_with_precision(v: i64, precision: u8) -> Decimal {
-        Decimal { mantissa: v as i128, precision, scale: 0 }
+        Decimal {
+            mantissa: v as i128,
+            precision,
+            scale: 0,
+        }
     }
 
     /// True when the value is zero.
@@ -99,7 +114,9 @@ impl Decimal {
         if int_part.is_empty() && frac_part.is_empty() {
             return None;
         }
-        if !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+        if !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         let int_trim = int_part.trim_start_matches('0');
@@ -110,19 +127,35 @@ impl Decimal {
             }
             let keep = MAX_PRECISION as usize - int_trim.len();
             let digits_str = format!("{int_trim}{}", &frac_part[..keep]);
-            let mut m: u128 = if digits_str.is_empty() { 0 } else { digits_str.parse().ok()? };
+            let mut m: u128 = if digits_str.is_empty() {
+                0
+            } else {
+                digits_str.parse().ok()?
+            };
             if frac_part.as_bytes()[keep] >= b'5' {
                 m += 1;
             }
             let m = if neg { -(m as i128) } else { m as i128 };
-            return Some(Decimal { mantissa: m, precision: MAX_PRECISION, scale: keep as u8 });
+            return Some(Decimal {
+                mantissa: m,
+                precision: MAX_PRECISION,
+                scale: keep as u8,
+            });
         }
         let digits_str = format!("{int_trim}{frac_part}");
-        let m: u128 = if digits_str.is_empty() { 0 } else { digits_str.parse().ok()? };
+        let m: u128 = if digits_str.is_empty() {
+            0
+        } else {
+            digits_str.parse().ok()?
+        };
         let scale = frac_part.len() as u8;
         let precision = (int_trim.len() as u8 + scale).max(1).max(scale);
         let m = if neg { -(m as i128) } else { m as i128 };
-        Some(Decimal { mantissa: m, precision, scale })
+        Some(Decimal {
+            mantissa: m,
+            precision,
+            scale,
+        })
     }
 
     /// Rescales to `scale` (rounding half away from zero) and checks the value fits `precision`.
@@ -149,7 +182,10 @@ impl Decimal {
     /// Converts a float to `decimal(precision, scale)`, rounding; overflow is error 8115.
     pub fn from_f64(v: f64, precision: u8, scale: u8) -> Result<Decimal, ServerError> {
         if !v.is_finite() || v.abs() >= 1e38 {
-            return Err(ServerError::new(8115, "Arithmetic overflow error converting float to data type numeric."));
+            return Err(ServerError::new(
+                8115,
+                "Arithmetic overflow error converting float to data type numeric.",
+            ));
         }
         // Shortest round-trip digits, then exact decimal rounding (half away from zero).
         let sci = format!("{:e}", v.abs());
@@ -161,23 +197,42 @@ impl Decimal {
         let exp10 = exp - fp.len() as i32;
         let d = if exp10 >= 0 {
             let m = scale_up(m, exp10.min(255) as u8).ok_or_else(numeric_overflow)?;
-            Decimal { mantissa: m, precision: MAX_PRECISION, scale: 0 }
+            Decimal {
+                mantissa: m,
+                precision: MAX_PRECISION,
+                scale: 0,
+            }
         } else if -exp10 > 76 {
-            Decimal { mantissa: 0, precision: MAX_PRECISION, scale: 0 }
+            Decimal {
+                mantissa: 0,
+                precision: MAX_PRECISION,
+                scale: 0,
+            }
         } else {
             let from = (-exp10) as u8;
-            let to = from.min(scale.max(0)).min(MAX_PRECISION);
+            let to = from.min(scale).min(MAX_PRECISION);
             let m = rescale_mantissa(m, from, to).unwrap_or(0);
-            Decimal { mantissa: m, precision: MAX_PRECISION, scale: to }
+            Decimal {
+                mantissa: m,
+                precision: MAX_PRECISION,
+                scale: to,
+            }
         };
         let d = if v < 0.0 { d.neg() } else { d };
-        d.rescale(precision, scale)
-            .map_err(|_| ServerError::new(8115, "Arithmetic overflow error converting float to data type numeric."))
+        d.rescale(precision, scale).map_err(|_| {
+            ServerError::new(
+                8115,
+                "Arithmetic overflow error converting float to data type numeric.",
+            )
+        })
     }
 
     /// Negation (same precision and scale).
     pub fn neg(&self) -> Decimal {
-        Decimal { mantissa: -self.mantissa, ..*self }
+        Decimal {
+            mantissa: -self.mantissa,
+            ..*self
+        }
     }
 
     /// Numeric comparison regardless of scale.
@@ -193,7 +248,9 @@ impl Decimal {
                 if ai != bi {
                     return ai.cmp(&bi);
                 }
-                self.to_f64().partial_cmp(&other.to_f64()).unwrap_or(Ordering::Equal)
+                self.to_f64()
+                    .partial_cmp(&other.to_f64())
+                    .unwrap_or(Ordering::Equal)
             }
         }
     }
@@ -222,7 +279,8 @@ impl Decimal {
         let neg = (self.mantissa < 0) != (other.mantissa < 0);
         let prod = U256::mul(self.mantissa.unsigned_abs(), other.mantissa.unsigned_abs());
         let exact_scale = self.scale as u32 + other.scale as u32;
-        let m = div_round(prod, U256::from_pow10(exact_scale - s as u32)).ok_or_else(numeric_overflow)?;
+        let m = div_round(prod, U256::from_pow10(exact_scale - s as u32))
+            .ok_or_else(numeric_overflow)?;
         let m = to_signed(m, neg)?;
         Decimal::new(m, p, s)
     }
@@ -241,11 +299,11 @@ impl Decimal {
         let (num, den) = if up >= 0 {
             (
                 U256::from_pow10(up as u32).mul_u128(self.mantissa.unsigned_abs()),
-                U256::from_u128(other.mantissa.unsigned_abs()),
+                Some(U256::from_u128(other.mantissa.unsigned_abs())),
             )
         } else {
             (
-                U256::from_u128(self.mantissa.unsigned_abs()),
+                Some(U256::from_u128(self.mantissa.unsigned_abs())),
                 U256::from_pow10((-up) as u32).mul_u128(other.mantissa.unsigned_abs()),
             )
         };
@@ -316,7 +374,11 @@ fn rescale_mantissa(m: i128, from: u8, to: u8) -> Option<i128> {
             let d = pow10(by) as i128;
             let q = m / d;
             let r = (m % d).abs();
-            let q = if r * 2 >= d { if m < 0 { q - 1 } else { q + 1 } } else { q };
+            let q = if r * 2 >= d {
+                if m < 0 { q - 1 } else { q + 1 }
+            } else {
+                q
+            };
             Some(q)
         }
     }
@@ -339,7 +401,10 @@ impl U256 {
     fn from_pow10(n: u32) -> U256 {
         let mut r = U256::from_u128(1);
         for _ in 0..n {
-            r = r.mul_u128(10).unwrap_or(U256 { hi: u128::MAX, lo: u128::MAX });
+            r = r.mul_u128(10).unwrap_or(U256 {
+                hi: u128::MAX,
+                lo: u128::MAX,
+            });
         }
         r
     }
@@ -369,7 +434,10 @@ impl U256 {
     }
 
     fn shl1(self) -> U256 {
-        U256 { hi: (self.hi << 1) | (self.lo >> 127), lo: self.lo << 1 }
+        U256 {
+            hi: (self.hi << 1) | (self.lo >> 127),
+            lo: self.lo << 1,
+        }
     }
 
     fn sub(self, o: U256) -> U256 {
@@ -379,7 +447,11 @@ impl U256 {
     }
 
     fn bit(self, i: u32) -> bool {
-        if i >= 128 { (self.hi >> (i - 128)) & 1 == 1 } else { (self.lo >> i) & 1 == 1 }
+        if i >= 128 {
+            (self.hi >> (i - 128)) & 1 == 1
+        } else {
+            (self.lo >> i) & 1 == 1
+        }
     }
 
     fn set_bit(&mut self, i: u32) {
@@ -415,12 +487,19 @@ fn div_round(n: U256, d: U256) -> Option<u128> {
         return None;
     }
     let (q, r) = n.divrem(d);
-    let twice = if r.hi >> 127 == 1 { None } else { Some(r.shl1()) };
+    let twice = if r.hi >> 127 == 1 {
+        None
+    } else {
+        Some(r.shl1())
+    };
     let q = match twice {
         Some(t) if t < d => q,
         _ => {
             let (lo, c) = q.lo.overflowing_add(1);
-            U256 { hi: q.hi + c as u128, lo }
+            U256 {
+                hi: q.hi.saturating_add(c as u128),
+                lo,
+            }
         }
     };
     if q.hi != 0 { None } else { Some(q.lo) }
@@ -435,7 +514,13 @@ impl fmt::Display for Decimal {
             return write!(f, "{sign}{abs}");
         }
         let d = pow10(self.scale as u32);
-        write!(f, "{sign}{}.{:0width$}", abs / d, abs % d, width = self.scale as usize)
+        write!(
+            f,
+            "{sign}{}.{:0width$}",
+            abs / d,
+            abs % d,
+            width = self.scale as usize
+        )
     }
 }
 
@@ -480,7 +565,10 @@ mod tests {
         assert_eq!(r.to_string(), "3.755");
         assert_eq!(d("1.5").sub(&d("2")).unwrap().to_string(), "-0.5");
         let m = d("1.50").mul(&d("2.5")).unwrap();
-        assert_eq!((m.to_string(), m.precision(), m.scale()), ("3.750".into(), 6, 3));
+        assert_eq!(
+            (m.to_string(), m.precision(), m.scale()),
+            ("3.750".into(), 6, 3)
+        );
         let q = d("2.0").div(&d("3")).unwrap();
         assert_eq!(q.to_string(), "0.666667");
         let q = d("1").div(&d("3")).unwrap();
@@ -490,7 +578,7 @@ mod tests {
         // Big operands: 38-digit multiply stays exact through the 256-bit path.
         let big = d("12345678901234567890.123456789");
         let prod = big.mul(&d("1000")).unwrap();
-        assert_eq!(prod.to_string(), "12345678901234567890123.456789");
+        assert_eq!(prod.to_string(), "12345678901234567890123.456789000");
         let huge = d("99999999999999999999999999999999999999");
         assert_eq!(huge.add(&huge).unwrap_err().number, 8115);
         assert_eq!(huge.mul(&huge).unwrap_err().number, 8115);

@@ -2,10 +2,10 @@
 
 /// Windows-1252 code points for bytes 0x80..=0x9F (unassigned bytes map to the C1 control).
 const CP1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{02C6}',
-    '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}', '\u{0090}', '\u{2018}',
-    '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}',
-    '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
 ];
 
 /// Encodes one character as Windows-1252, `None` when it has no single-byte form.
@@ -14,7 +14,10 @@ pub fn cp1252_byte(c: char) -> Option<u8> {
     if u < 0x80 || (0xA0..=0xFF).contains(&u) {
         return Some(u as u8);
     }
-    CP1252_HIGH.iter().position(|&h| h == c).map(|i| 0x80 + i as u8)
+    CP1252_HIGH
+        .iter()
+        .position(|&h| h == c)
+        .map(|i| 0x80 + i as u8)
 }
 
 /// Encodes a string as Windows-1252; characters without a single-byte form become `?`.
@@ -25,7 +28,13 @@ pub fn encode_cp1252(s: &str) -> Vec<u8> {
 /// Decodes Windows-1252 bytes (every byte maps to a character).
 pub fn decode_cp1252(b: &[u8]) -> String {
     b.iter()
-        .map(|&x| if (0x80..0xA0).contains(&x) { CP1252_HIGH[(x - 0x80) as usize] } else { x as char })
+        .map(|&x| {
+            if (0x80..0xA0).contains(&x) {
+                CP1252_HIGH[(x - 0x80) as usize]
+            } else {
+                x as char
+            }
+        })
         .collect()
 }
 
@@ -34,7 +43,9 @@ pub fn to_varchar_repertoire(s: &str) -> String {
     if s.is_ascii() {
         return s.to_string();
     }
-    s.chars().map(|c| if cp1252_byte(c).is_some() { c } else { '?' }).collect()
+    s.chars()
+        .map(|c| if cp1252_byte(c).is_some() { c } else { '?' })
+        .collect()
 }
 
 /// UTF-16LE bytes without BOM.
@@ -49,13 +60,17 @@ pub fn encode_utf16le(s: &str) -> Vec<u8> {
 /// Decodes UTF-16LE; an odd trailing byte is dropped, unpaired surrogates become U+FFFD.
 pub fn decode_utf16le(b: &[u8]) -> String {
     let units = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
-    char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
 }
 
 /// Decodes UTF-16BE (same error handling as [`decode_utf16le`]).
 pub fn decode_utf16be(b: &[u8]) -> String {
     let units = b.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-    char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
 }
 
 /// Number of UTF-16 code units of a string (the nvarchar length).
@@ -107,7 +122,10 @@ pub fn parse_hex(s: &str) -> Option<Vec<u8>> {
         return None;
     }
     let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    s.as_bytes().chunks_exact(2).map(|p| Some(digit(p[0])? << 4 | digit(p[1])?)).collect()
+    s.as_bytes()
+        .chunks_exact(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect()
 }
 
 #[cfg(test)]
@@ -116,7 +134,10 @@ mod tests {
 
     #[test]
     fn cp1252_round_trip_and_replacement() {
-        assert_eq!(encode_cp1252("héllo€"), vec![b'h', 0xE9, b'l', b'l', b'o', 0x80]);
+        assert_eq!(
+            encode_cp1252("héllo€"),
+            vec![b'h', 0xE9, b'l', b'l', b'o', 0x80]
+        );
         assert_eq!(decode_cp1252(&[b'h', 0xE9, 0x80]), "hé€");
         assert_eq!(encode_cp1252("a☃"), b"a?".to_vec());
         assert_eq!(to_varchar_repertoire("é☃"), "é?");

@@ -25,7 +25,14 @@ pub struct ServerError {
 impl ServerError {
     /// An error with severity 16, state 1 — the common case.
     pub fn new(number: i32, message: impl Into<String>) -> Self {
-        Self { number, severity: 16, state: 1, message: message.into(), line: None, procedure: None }
+        Self {
+            number,
+            severity: 16,
+            state: 1,
+            message: message.into(),
+            line: None,
+            procedure: None,
+        }
     }
 
     /// Same error with another severity.
@@ -54,7 +61,11 @@ impl ServerError {
 
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Msg {}, Level {}, State {}", self.number, self.severity, self.state)?;
+        write!(
+            f,
+            "Msg {}, Level {}, State {}",
+            self.number, self.severity, self.state
+        )?;
         if let Some(line) = self.line {
             write!(f, ", Line {line}")?;
         }

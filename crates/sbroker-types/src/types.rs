@@ -134,7 +134,9 @@ impl SqlType {
             } else {
                 Err(ServerError::new(
                     2716,
-                    format!("Column, parameter, or variable #1: Cannot specify a column width on data type {lower}."),
+                    format!(
+                        "Column, parameter, or variable #1: Cannot specify a column width on data type {lower}."
+                    ),
                 ))
             }
         };
@@ -278,13 +280,20 @@ impl SqlType {
     pub fn is_string(&self) -> bool {
         matches!(
             self,
-            SqlType::Char(_) | SqlType::VarChar(_) | SqlType::NChar(_) | SqlType::NVarChar(_) | SqlType::Sysname
+            SqlType::Char(_)
+                | SqlType::VarChar(_)
+                | SqlType::NChar(_)
+                | SqlType::NVarChar(_)
+                | SqlType::Sysname
         )
     }
 
     /// True for nchar/nvarchar/sysname.
     pub fn is_unicode(&self) -> bool {
-        matches!(self, SqlType::NChar(_) | SqlType::NVarChar(_) | SqlType::Sysname)
+        matches!(
+            self,
+            SqlType::NChar(_) | SqlType::NVarChar(_) | SqlType::Sysname
+        )
     }
 
     /// True for binary/varbinary.
@@ -313,7 +322,11 @@ impl SqlType {
     pub fn is_temporal(&self) -> bool {
         matches!(
             self,
-            SqlType::Date | SqlType::Time | SqlType::DateTime | SqlType::DateTime2(_) | SqlType::SmallDateTime
+            SqlType::Date
+                | SqlType::Time
+                | SqlType::DateTime
+                | SqlType::DateTime2(_)
+                | SqlType::SmallDateTime
         )
     }
 
@@ -338,22 +351,32 @@ fn number_arg(name: &str, arg: TypeArg) -> Result<i64, ServerError> {
 fn bad_arg_count(name: &str) -> ServerError {
     ServerError::new(
         2716,
-        format!("Column, parameter, or variable #1: Cannot specify a column width on data type {name}."),
+        format!(
+            "Column, parameter, or variable #1: Cannot specify a column width on data type {name}."
+        ),
     )
 }
 
 fn bad_scale(name: &str) -> ServerError {
-    ServerError::new(1002, format!("Line 1: Specified scale is invalid for data type {name}."))
+    ServerError::new(
+        1002,
+        format!("Line 1: Specified scale is invalid for data type {name}."),
+    )
 }
 
 fn len_value(name: &str, n: i64, max: u32) -> Result<u32, ServerError> {
     if n <= 0 {
-        return Err(ServerError::new(1001, format!("Line 1: Length or precision specification {n} is invalid.")));
+        return Err(ServerError::new(
+            1001,
+            format!("Line 1: Length or precision specification {n} is invalid."),
+        ));
     }
     if n > max as i64 {
         return Err(ServerError::new(
             131,
-            format!("The size ({n}) given to the type '{name}' exceeds the maximum allowed for any data type ({max})."),
+            format!(
+                "The size ({n}) given to the type '{name}' exceeds the maximum allowed for any data type ({max})."
+            ),
         ));
     }
     Ok(n as u32)
@@ -365,13 +388,20 @@ fn fixed_len(name: &str, args: &[TypeArg], default_len: u32, max: u32) -> Result
         [TypeArg::Number(n)] => len_value(name, *n, max),
         [TypeArg::Max] => Err(ServerError::new(
             2716,
-            format!("Column, parameter, or variable #1: Cannot specify a column width on data type {name}."),
+            format!(
+                "Column, parameter, or variable #1: Cannot specify a column width on data type {name}."
+            ),
         )),
         _ => Err(bad_arg_count(name)),
     }
 }
 
-fn var_len(name: &str, args: &[TypeArg], default_len: u32, max: u32) -> Result<StrLen, ServerError> {
+fn var_len(
+    name: &str,
+    args: &[TypeArg],
+    default_len: u32,
+    max: u32,
+) -> Result<StrLen, ServerError> {
     match args {
         [] => Ok(StrLen::Len(default_len)),
         [TypeArg::Max] => Ok(StrLen::Max),
@@ -406,41 +436,103 @@ mod tests {
     fn names_resolve_case_insensitively() {
         assert_eq!(SqlType::from_name("INT", &[]).unwrap(), SqlType::Int);
         assert_eq!(SqlType::from_name("Integer", &[]).unwrap(), SqlType::Int);
-        assert_eq!(SqlType::from_name("NVARCHAR", &[TypeArg::Max]).unwrap(), SqlType::NVarChar(StrLen::Max));
-        assert_eq!(SqlType::from_name("nvarchar", &[]).unwrap(), SqlType::NVarChar(StrLen::Len(1)));
-        assert_eq!(SqlType::from_name_for_cast("nvarchar", &[]).unwrap(), SqlType::NVarChar(StrLen::Len(30)));
+        assert_eq!(
+            SqlType::from_name("NVARCHAR", &[TypeArg::Max]).unwrap(),
+            SqlType::NVarChar(StrLen::Max)
+        );
+        assert_eq!(
+            SqlType::from_name("nvarchar", &[]).unwrap(),
+            SqlType::NVarChar(StrLen::Len(1))
+        );
+        assert_eq!(
+            SqlType::from_name_for_cast("nvarchar", &[]).unwrap(),
+            SqlType::NVarChar(StrLen::Len(30))
+        );
         assert_eq!(
             SqlType::from_name("decimal", &[TypeArg::Number(10), TypeArg::Number(2)]).unwrap(),
-            SqlType::Decimal { precision: 10, scale: 2 }
+            SqlType::Decimal {
+                precision: 10,
+                scale: 2
+            }
         );
-        assert_eq!(SqlType::from_name("decimal", &[]).unwrap(), SqlType::Decimal { precision: 18, scale: 0 });
-        assert_eq!(SqlType::from_name("sysname", &[]).unwrap(), SqlType::Sysname);
-        assert_eq!(SqlType::from_name("datetime2", &[]).unwrap(), SqlType::DateTime2(7));
-        assert_eq!(SqlType::from_name("[varbinary]", &[TypeArg::Number(16)]).unwrap(), SqlType::VarBinary(StrLen::Len(16)));
+        assert_eq!(
+            SqlType::from_name("decimal", &[]).unwrap(),
+            SqlType::Decimal {
+                precision: 18,
+                scale: 0
+            }
+        );
+        assert_eq!(
+            SqlType::from_name("sysname", &[]).unwrap(),
+            SqlType::Sysname
+        );
+        assert_eq!(
+            SqlType::from_name("datetime2", &[]).unwrap(),
+            SqlType::DateTime2(7)
+        );
+        assert_eq!(
+            SqlType::from_name("[varbinary]", &[TypeArg::Number(16)]).unwrap(),
+            SqlType::VarBinary(StrLen::Len(16))
+        );
     }
 
     #[test]
     fn bad_names_and_args_error() {
         assert_eq!(SqlType::from_name("foo", &[]).unwrap_err().number, 243);
-        assert_eq!(SqlType::from_name("varchar", &[TypeArg::Number(9000)]).unwrap_err().number, 131);
-        assert_eq!(SqlType::from_name("varchar", &[TypeArg::Number(0)]).unwrap_err().number, 1001);
-        assert_eq!(SqlType::from_name("decimal", &[TypeArg::Number(40)]).unwrap_err().number, 2750);
         assert_eq!(
-            SqlType::from_name("decimal", &[TypeArg::Number(3), TypeArg::Number(5)]).unwrap_err().number,
+            SqlType::from_name("varchar", &[TypeArg::Number(9000)])
+                .unwrap_err()
+                .number,
+            131
+        );
+        assert_eq!(
+            SqlType::from_name("varchar", &[TypeArg::Number(0)])
+                .unwrap_err()
+                .number,
+            1001
+        );
+        assert_eq!(
+            SqlType::from_name("decimal", &[TypeArg::Number(40)])
+                .unwrap_err()
+                .number,
+            2750
+        );
+        assert_eq!(
+            SqlType::from_name("decimal", &[TypeArg::Number(3), TypeArg::Number(5)])
+                .unwrap_err()
+                .number,
             2751
         );
-        assert_eq!(SqlType::from_name("int", &[TypeArg::Number(3)]).unwrap_err().number, 2716);
+        assert_eq!(
+            SqlType::from_name("int", &[TypeArg::Number(3)])
+                .unwrap_err()
+                .number,
+            2716
+        );
     }
 
     #[test]
     fn display_and_json_names() {
         assert_eq!(SqlType::NVarChar(StrLen::Max).to_string(), "nvarchar(max)");
-        assert_eq!(SqlType::Decimal { precision: 10, scale: 2 }.to_string(), "decimal(10,2)");
-        assert_eq!(SqlType::VarBinary(StrLen::Len(16)).to_string(), "varbinary(16)");
+        assert_eq!(
+            SqlType::Decimal {
+                precision: 10,
+                scale: 2
+            }
+            .to_string(),
+            "decimal(10,2)"
+        );
+        assert_eq!(
+            SqlType::VarBinary(StrLen::Len(16)).to_string(),
+            "varbinary(16)"
+        );
         assert_eq!(SqlType::Int.to_string(), "int");
         assert_eq!(SqlType::Sysname.to_string(), "sysname");
         assert_eq!(SqlType::Sysname.json_type_name(), "nvarchar");
-        assert_eq!(SqlType::UniqueIdentifier.json_type_name(), "uniqueidentifier");
+        assert_eq!(
+            SqlType::UniqueIdentifier.json_type_name(),
+            "uniqueidentifier"
+        );
         assert_eq!(SqlType::NChar(3).json_type_name(), "nchar");
         assert_eq!(SqlType::DateTime.json_type_name(), "datetime");
     }

@@ -369,8 +369,8 @@ pub enum StmtKind {
     CreateIndex(Box<CreateIndex>),
     /// `DROP <object kind> [IF EXISTS] name [, …]` for tables, procedures,
     /// functions, triggers, views, schemas, databases, logins, users, roles and
-    /// indexes (see [`Drop`]).
-    Drop(Box<Drop>),
+    /// indexes (see [`DropStmt`]).
+    Drop(Box<DropStmt>),
     /// `CREATE SCHEMA name [AUTHORIZATION owner]`.
     CreateSchema {
         /// Schema name.
@@ -468,7 +468,7 @@ pub enum StmtKind {
     /// `BEGIN DIALOG [CONVERSATION] …`.
     BeginDialog(Box<BeginDialog>),
     /// `SEND ON CONVERSATION …`.
-    Send(Box<Send>),
+    Send(Box<SendMessage>),
     /// `RECEIVE …` (without WAITFOR).
     Receive(Box<Receive>),
     /// `GET CONVERSATION GROUP @g FROM queue` (without WAITFOR).

@@ -1,0 +1,690 @@
+//! The broker catalog: built-in objects of every database and the DDL of message types,
+//! contracts, queues and services, with SQL Server's checks and error numbers.
+
+use sbroker_types::ServerError;
+use uuid::Uuid;
+
+use crate::records::*;
+use crate::state::{CatKind, Db, State};
+use crate::txn::{self, CatObj, Txn};
+
+/// First id of user-created broker objects.
+pub const USER_ID_MIN: i32 = 65536;
+
+/// `…/ServiceBroker/Error`.
+pub const MT_ERROR: i32 = 1;
+/// `…/ServiceBroker/EndDialog`.
+pub const MT_END_DIALOG: i32 = 2;
+/// `…/ServiceBroker/DialogTimer`.
+pub const MT_DIALOG_TIMER: i32 = 5;
+/// `DEFAULT` message type.
+pub const MT_DEFAULT: i32 = 14;
+/// `DEFAULT` contract.
+pub const CONTRACT_DEFAULT: i32 = 6;
+
+const SB: &str = "http://schemas.microsoft.com/SQL/ServiceBroker";
+const NOTIF: &str = "http://schemas.microsoft.com/SQL/Notifications";
+
+/// Name of the EndDialog message type.
+pub const END_DIALOG_NAME: &str = "http://schemas.microsoft.com/SQL/ServiceBroker/EndDialog";
+/// Name of the Error message type.
+pub const ERROR_NAME: &str = "http://schemas.microsoft.com/SQL/ServiceBroker/Error";
+/// Name of the DialogTimer message type.
+pub const DIALOG_TIMER_NAME: &str = "http://schemas.microsoft.com/SQL/ServiceBroker/DialogTimer";
+
+/// Queue ids of the built-in queues (object ids below any user object).
+const BUILTIN_QUEUE_IDS: [i32; 3] = [1003150619, 1035150733, 1067150847];
+
+/// First object id handed to user objects of a new database.
+pub const FIRST_USER_OBJECT_ID: i32 = 1_131_151_075;
+
+/// Fills a fresh database with the built-in message types, contracts, queues and services.
+pub fn add_builtins(db: &mut Db, now: Ts) {
+    let mt = |id: i32, name: String, v: Validation| MessageTypeRec {
+        id,
+        name,
+        principal_id: 1,
+        validation: v,
+    };
+    let types = [
+        mt(1, format!("{SB}/Error"), Validation::WellFormedXml),
+        mt(2, format!("{SB}/EndDialog"), Validation::Empty),
+        mt(
+            3,
+            format!("{NOTIF}/QueryNotification"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            4,
+            format!("{NOTIF}/EventNotification"),
+            Validation::WellFormedXml,
+        ),
+        mt(5, format!("{SB}/DialogTimer"), Validation::Empty),
+        mt(
+            6,
+            format!("{SB}/BrokerConfigurationNotice/MissingRoute"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            7,
+            format!("{SB}/BrokerConfigurationNotice/FailedRoute"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            8,
+            format!("{SB}/BrokerConfigurationNotice/MissingRemoteServiceBinding"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            9,
+            format!("{SB}/BrokerConfigurationNotice/FailedRemoteServiceBinding"),
+            Validation::WellFormedXml,
+        ),
+        mt(10, format!("{SB}/ServiceEcho/Echo"), Validation::None),
+        mt(
+            11,
+            format!("{SB}/ServiceDiagnostic/Query"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            12,
+            format!("{SB}/ServiceDiagnostic/Status"),
+            Validation::WellFormedXml,
+        ),
+        mt(
+            13,
+            format!("{SB}/ServiceDiagnostic/Description"),
+            Validation::None,
+        ),
+        mt(14, "DEFAULT".into(), Validation::None),
+    ];
+    for t in types {
+        db.message_types.insert(t.id, t);
+    }
+    let u = |id, i, t| ContractUsage {
+        message_type_id: id,
+        by_initiator: i,
+        by_target: t,
+    };
+    let contracts = [
+        (
+            1,
+            format!("{NOTIF}/PostQueryNotification"),
+            vec![u(3, true, false)],
+        ),
+        (
+            2,
+            format!("{NOTIF}/PostEventNotification"),
+            vec![u(4, true, false)],
+        ),
+        (
+            3,
+            format!("{SB}/BrokerConfigurationNotice"),
+            vec![
+                u(6, true, false),
+                u(7, true, false),
+                u(8, true, false),
+                u(9, true, false),
+            ],
+        ),
+        (4, format!("{SB}/ServiceEcho"), vec![u(10, true, true)]),
+        (
+            5,
+            format!("{SB}/ServiceDiagnostic"),
+            vec![u(11, true, false), u(12, false, true), u(13, false, true)],
+        ),
+        (6, "DEFAULT".into(), vec![u(14, true, true)]),
+    ];
+    for (id, name, usages) in contracts {
+        db.contracts.insert(
+            id,
+            ContractRec {
+                id,
+                name,
+                principal_id: 1,
+                usages,
+            },
+        );
+    }
+    let queues = [
+        "QueryNotificationErrorsQueue",
+        "EventNotificationErrorsQueue",
+        "ServiceBrokerQueue",
+    ];
+    for (i, name) in queues.iter().enumerate() {
+        let id = BUILTIN_QUEUE_IDS.get(i).copied().unwrap_or(i as i32 + 1);
+        db.queues.insert(
+            id,
+            QueueRec {
+                id,
+                schema: "dbo".into(),
+                name: (*name).into(),
+                principal_id: 1,
+                enabled: true,
+                retention: false,
+                poison_handling: true,
+                activation: Activation::default(),
+                is_ms_shipped: true,
+                create_ts: now,
+                modify_ts: now,
+            },
+        );
+        db.qdata.entry(id).or_default();
+    }
+    let services = [
+        (
+            1,
+            format!("{NOTIF}/QueryNotificationService"),
+            0usize,
+            vec![],
+        ),
+        (2, format!("{NOTIF}/EventNotificationService"), 1, vec![]),
+        (3, format!("{SB}/ServiceBroker"), 2, vec![4, 5]),
+    ];
+    for (id, name, q, contracts) in services {
+        let queue_id = BUILTIN_QUEUE_IDS.get(q).copied().unwrap_or(1);
+        db.services.insert(
+            id,
+            ServiceRec {
+                id,
+                name,
+                principal_id: 1,
+                queue_id,
+                contracts,
+            },
+        );
+    }
+}
+
+/// Error 2714.
+pub fn already_exists(name: &str) -> ServerError {
+    ServerError::new(
+        2714,
+        format!("There is already an object named '{name}' in the database."),
+    )
+}
+
+fn system_object() -> ServerError {
+    ServerError::new(9663, "The system object cannot be modified.")
+}
+
+fn referenced(kind: &str, name: &str, by: &str) -> ServerError {
+    ServerError::new(
+        3729,
+        format!("Cannot drop {kind} '{name}' because it is being referenced by object '{by}'."),
+    )
+}
+
+fn db_of<'a>(st: &'a State, db: i32) -> Result<&'a Db, ServerError> {
+    st.db(db)
+        .ok_or_else(|| ServerError::new(911, format!("Database id {db} does not exist.")))
+}
+
+/// Allocates the next user broker id of a database.
+fn next_broker_id(st: &mut State, tx: &mut Txn, db: i32) -> Result<i32, ServerError> {
+    let mut rec = db_of(st, db)?.rec.clone();
+    let id = rec.next_broker_id;
+    rec.next_broker_id += 1;
+    txn::put_db_rec(st, tx, rec);
+    Ok(id)
+}
+
+/// Allocates the next object id of a database (queues, tables, procedures, …).
+pub fn next_object_id(st: &mut State, tx: &mut Txn, db: i32) -> Result<i32, ServerError> {
+    let mut rec = db_of(st, db)?.rec.clone();
+    let id = rec.next_object_id;
+    rec.next_object_id += 1;
+    txn::put_db_rec(st, tx, rec);
+    Ok(id)
+}
+
+/// CREATE MESSAGE TYPE.
+pub fn create_message_type(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    validation: Validation,
+    owner: i32,
+) -> Result<i32, ServerError> {
+    if db_of(st, db)?.message_type_by_name(name).is_some() {
+        return Err(already_exists(name));
+    }
+    let id = next_broker_id(st, tx, db)?;
+    let rec = MessageTypeRec {
+        id,
+        name: name.into(),
+        principal_id: owner,
+        validation,
+    };
+    txn::put_catalog(st, tx, db, CatObj::MessageType(rec));
+    Ok(id)
+}
+
+fn message_type_not_found(name: &str) -> ServerError {
+    ServerError::new(8428, format!("The message type \"{name}\" is not found."))
+}
+
+/// ALTER MESSAGE TYPE … VALIDATION.
+pub fn alter_message_type(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    validation: Validation,
+) -> Result<(), ServerError> {
+    let mut rec = db_of(st, db)?
+        .message_type_by_name(name)
+        .cloned()
+        .ok_or_else(|| message_type_not_found(name))?;
+    if rec.id < USER_ID_MIN {
+        return Err(system_object());
+    }
+    rec.validation = validation;
+    txn::put_catalog(st, tx, db, CatObj::MessageType(rec));
+    Ok(())
+}
+
+/// DROP MESSAGE TYPE.
+pub fn drop_message_type(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let rec = d
+        .message_type_by_name(name)
+        .cloned()
+        .ok_or_else(|| message_type_not_found(name))?;
+    if rec.id < USER_ID_MIN {
+        return Err(system_object());
+    }
+    if let Some(c) = d
+        .contracts
+        .values()
+        .find(|c| c.usages.iter().any(|u| u.message_type_id == rec.id))
+    {
+        return Err(referenced("message type", name, &c.name));
+    }
+    txn::remove_catalog(st, tx, db, CatKind::MessageType, rec.id);
+    Ok(())
+}
+
+/// Who may send a message type on a contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentBy {
+    /// SENT BY INITIATOR.
+    Initiator,
+    /// SENT BY TARGET.
+    Target,
+    /// SENT BY ANY.
+    Any,
+}
+
+/// CREATE CONTRACT.
+pub fn create_contract(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    owner: i32,
+    items: &[(String, SentBy)],
+) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.contract_by_name(name).is_some() {
+        return Err(already_exists(name));
+    }
+    let mut usages: Vec<ContractUsage> = Vec::new();
+    for (mt, by) in items {
+        let t = d
+            .message_type_by_name(mt)
+            .ok_or_else(|| message_type_not_found(mt))?;
+        if usages.iter().any(|u| u.message_type_id == t.id) {
+            return Err(ServerError::new(
+                8403,
+                format!("The message type '{mt}' is specified more than once."),
+            ));
+        }
+        usages.push(ContractUsage {
+            message_type_id: t.id,
+            by_initiator: matches!(by, SentBy::Initiator | SentBy::Any),
+            by_target: matches!(by, SentBy::Target | SentBy::Any),
+        });
+    }
+    if !usages.iter().any(|u| u.by_initiator) {
+        return Err(ServerError::new(
+            8492,
+            format!(
+                "The contract \"{name}\" must have at least one message SENT BY INITIATOR or ANY."
+            ),
+        ));
+    }
+    let id = next_broker_id(st, tx, db)?;
+    txn::put_catalog(
+        st,
+        tx,
+        db,
+        CatObj::Contract(ContractRec {
+            id,
+            name: name.into(),
+            principal_id: owner,
+            usages,
+        }),
+    );
+    Ok(id)
+}
+
+/// Error 8425.
+pub fn contract_not_found(name: &str) -> ServerError {
+    ServerError::new(8425, format!("The service contract '{name}' is not found."))
+}
+
+/// DROP CONTRACT.
+pub fn drop_contract(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let rec = d.contract_by_name(name).cloned().ok_or_else(|| {
+        ServerError::new(
+            15151,
+            format!("Cannot drop the contract '{name}', because it does not exist or you do not have permission."),
+        )
+    })?;
+    if rec.id < USER_ID_MIN {
+        return Err(system_object());
+    }
+    if let Some(s) = d.services.values().find(|s| s.contracts.contains(&rec.id)) {
+        return Err(referenced("contract", name, &s.name));
+    }
+    txn::remove_catalog(st, tx, db, CatKind::Contract, rec.id);
+    Ok(())
+}
+
+/// Settings of CREATE/ALTER QUEUE; `None` = not specified.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueOptions {
+    /// STATUS.
+    pub status: Option<bool>,
+    /// RETENTION.
+    pub retention: Option<bool>,
+    /// POISON_MESSAGE_HANDLING (STATUS).
+    pub poison_handling: Option<bool>,
+    /// ACTIVATION (STATUS).
+    pub activation_status: Option<bool>,
+    /// ACTIVATION (PROCEDURE_NAME), already three-part.
+    pub activation_procedure: Option<String>,
+    /// ACTIVATION (MAX_QUEUE_READERS).
+    pub max_readers: Option<i64>,
+    /// ACTIVATION (EXECUTE AS) principal id.
+    pub execute_as: Option<i32>,
+    /// ACTIVATION (DROP).
+    pub activation_drop: bool,
+    /// An ACTIVATION clause was present.
+    pub activation_given: bool,
+}
+
+fn check_readers(n: Option<i64>) -> Result<Option<i16>, ServerError> {
+    match n {
+        None => Ok(None),
+        Some(n) if (0..=32767).contains(&n) => Ok(Some(n as i16)),
+        Some(n) => Err(ServerError::new(
+            8675,
+            format!(
+                "The value {n} for MAX_QUEUE_READERS is out of range; it must be between 0 and 32767."
+            ),
+        )),
+    }
+}
+
+/// CREATE QUEUE.
+pub fn create_queue(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    schema: &str,
+    name: &str,
+    owner: i32,
+    opts: &QueueOptions,
+    now: Ts,
+) -> Result<i32, ServerError> {
+    if name.starts_with('#') {
+        return Err(ServerError::new(
+            2760,
+            format!("Queues cannot be temporary objects: '{name}'."),
+        ));
+    }
+    if db_of(st, db)?.queue_by_name(Some(schema), name).is_some() {
+        return Err(already_exists(name));
+    }
+    let readers = check_readers(opts.max_readers)?;
+    let id = next_object_id(st, tx, db)?;
+    let activation = if opts.activation_given && !opts.activation_drop {
+        Activation {
+            enabled: opts.activation_status.unwrap_or(true),
+            procedure: opts.activation_procedure.clone(),
+            max_readers: readers.unwrap_or(0),
+            execute_as: opts.execute_as,
+        }
+    } else {
+        Activation::default()
+    };
+    let rec = QueueRec {
+        id,
+        schema: schema.into(),
+        name: name.into(),
+        principal_id: owner,
+        enabled: opts.status.unwrap_or(true),
+        retention: opts.retention.unwrap_or(false),
+        poison_handling: opts.poison_handling.unwrap_or(true),
+        activation,
+        is_ms_shipped: false,
+        create_ts: now,
+        modify_ts: now,
+    };
+    txn::put_catalog(st, tx, db, CatObj::Queue(rec));
+    Ok(id)
+}
+
+/// ALTER QUEUE … WITH.
+pub fn alter_queue(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    queue_id: i32,
+    opts: &QueueOptions,
+    now: Ts,
+) -> Result<(), ServerError> {
+    let mut rec = db_of(st, db)?
+        .queues
+        .get(&queue_id)
+        .cloned()
+        .ok_or_else(|| ServerError::new(208, "Invalid object name."))?;
+    if rec.is_ms_shipped {
+        return Err(system_object());
+    }
+    let readers = check_readers(opts.max_readers)?;
+    if let Some(s) = opts.status {
+        rec.enabled = s;
+    }
+    if let Some(r) = opts.retention {
+        rec.retention = r;
+    }
+    if let Some(p) = opts.poison_handling {
+        rec.poison_handling = p;
+    }
+    if opts.activation_drop {
+        rec.activation = Activation::default();
+    } else if opts.activation_given {
+        if let Some(s) = opts.activation_status {
+            rec.activation.enabled = s;
+        }
+        if let Some(p) = &opts.activation_procedure {
+            rec.activation.procedure = Some(p.clone());
+        }
+        if let Some(n) = readers {
+            rec.activation.max_readers = n;
+        }
+        if opts.execute_as.is_some() {
+            rec.activation.execute_as = opts.execute_as;
+        }
+    }
+    rec.modify_ts = now;
+    if rec.enabled {
+        st.poison_counts.remove(&(db, queue_id));
+        st.txq_dirty = true;
+    }
+    txn::put_catalog(st, tx, db, CatObj::Queue(rec));
+    Ok(())
+}
+
+/// DROP QUEUE.
+pub fn drop_queue(st: &mut State, tx: &mut Txn, db: i32, queue_id: i32) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let rec = d
+        .queues
+        .get(&queue_id)
+        .cloned()
+        .ok_or_else(|| ServerError::new(208, "Invalid object name."))?;
+    if rec.is_ms_shipped {
+        return Err(system_object());
+    }
+    if let Some(s) = d.services.values().find(|s| s.queue_id == queue_id) {
+        return Err(referenced("queue", &rec.name, &s.name));
+    }
+    let qs: Vec<i64> = d
+        .qdata
+        .get(&queue_id)
+        .map(|q| q.msgs.keys().copied().collect())
+        .unwrap_or_default();
+    for q in qs {
+        txn::remove_message(st, tx, db, queue_id, q);
+    }
+    txn::remove_catalog(st, tx, db, CatKind::Queue, queue_id);
+    Ok(())
+}
+
+fn resolve_contracts(d: &Db, names: &[String]) -> Result<Vec<i32>, ServerError> {
+    let mut ids = Vec::new();
+    for n in names {
+        let c = d.contract_by_name(n).ok_or_else(|| contract_not_found(n))?;
+        if ids.contains(&c.id) {
+            return Err(ServerError::new(
+                8404,
+                format!("The service contract '{n}' is specified more than once."),
+            ));
+        }
+        ids.push(c.id);
+    }
+    Ok(ids)
+}
+
+/// CREATE SERVICE.
+pub fn create_service(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    owner: i32,
+    queue_id: i32,
+    contracts: &[String],
+) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.service_by_name(name).is_some() {
+        return Err(already_exists(name));
+    }
+    let ids = resolve_contracts(d, contracts)?;
+    let id = next_broker_id(st, tx, db)?;
+    txn::put_catalog(
+        st,
+        tx,
+        db,
+        CatObj::Service(ServiceRec {
+            id,
+            name: name.into(),
+            principal_id: owner,
+            queue_id,
+            contracts: ids,
+        }),
+    );
+    Ok(id)
+}
+
+/// Error 8423 / 15151 for an unknown service.
+pub fn service_not_found(name: &str) -> ServerError {
+    ServerError::new(8423, format!("The service \"{name}\" is not found."))
+}
+
+/// ALTER SERVICE.
+pub fn alter_service(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    new_queue: Option<i32>,
+    add: &[String],
+    drop: &[String],
+) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let mut rec = d
+        .service_by_name(name)
+        .cloned()
+        .ok_or_else(|| service_not_found(name))?;
+    if rec.id < USER_ID_MIN {
+        return Err(system_object());
+    }
+    if new_queue.is_none() && add.is_empty() && drop.is_empty() {
+        return Err(ServerError::new(
+            8493,
+            "The alter of service must change the queue or at least one contract.",
+        ));
+    }
+    for id in resolve_contracts(d, add)? {
+        if rec.contracts.contains(&id) {
+            return Err(ServerError::new(
+                8404,
+                "The service contract is specified more than once.",
+            ));
+        }
+        rec.contracts.push(id);
+    }
+    for id in resolve_contracts(d, drop)? {
+        if !rec.contracts.contains(&id) {
+            return Err(ServerError::new(
+                8425,
+                "The service contract is not found in the service's contract list.",
+            ));
+        }
+        rec.contracts.retain(|c| *c != id);
+    }
+    let old_queue = rec.queue_id;
+    if let Some(q) = new_queue {
+        rec.queue_id = q;
+    }
+    let service_id = rec.id;
+    txn::put_catalog(st, tx, db, CatObj::Service(rec));
+    if let Some(q) = new_queue.filter(|q| *q != old_queue) {
+        // Move the service's messages to the new queue.
+        let moving: Vec<MessageRec> = st
+            .db(db)
+            .and_then(|d| d.qdata.get(&old_queue))
+            .map(|qd| {
+                qd.msgs
+                    .values()
+                    .filter(|m| m.rec.service_id == service_id)
+                    .map(|m| m.rec.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for m in moving {
+            txn::remove_message(st, tx, db, old_queue, m.queuing_order);
+            let mut moved = m;
+            moved.queue_id = q;
+            txn::insert_message(st, tx, db, moved);
+        }
+    }
+    Ok(())
+}
+
+/// The group row of a new group.
+pub fn new_group(id: Uuid, service_id: i32) -> GroupRec {
+    GroupRec { id, service_id }
+}

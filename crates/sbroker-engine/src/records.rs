@@ -1,0 +1,339 @@
+//! Persistent records: the rows the engine keeps in memory and writes to storage.
+//!
+//! Each record is encoded with postcard. Changing a field changes the on-disk format:
+//! bump `sbroker_storage` format version and describe it in `docs/design.md`.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Microseconds since 1970-01-01 UTC.
+pub type Ts = i64;
+
+/// "No timer" / "far in the future".
+pub const TS_NEVER: Ts = i64::MAX;
+
+/// A database of the instance.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DatabaseRec {
+    /// `database_id`.
+    pub id: i32,
+    /// Name (case-insensitive lookups).
+    pub name: String,
+    /// `service_broker_guid`.
+    pub broker_guid: Uuid,
+    /// `is_broker_enabled`.
+    pub broker_enabled: bool,
+    /// `is_trustworthy_on`.
+    pub trustworthy: bool,
+    /// `is_honor_broker_priority_on`.
+    pub honor_priority: bool,
+    /// Creation time.
+    pub create_ts: Ts,
+    /// Next id for user broker objects (message types, contracts, services, routes, …).
+    pub next_broker_id: i32,
+    /// Next `object_id` for schema-scoped objects (queues, tables, procedures, …).
+    pub next_object_id: i32,
+}
+
+/// VALIDATION of a message type.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Validation {
+    /// `NONE`: anything.
+    None,
+    /// `EMPTY`: no body.
+    Empty,
+    /// `WELL_FORMED_XML`.
+    WellFormedXml,
+    /// `VALID_XML WITH SCHEMA COLLECTION` (collection id).
+    ValidXml(i32),
+}
+
+impl Validation {
+    /// The `validation` column value (`N`, `E`, `X`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Validation::None => "N",
+            Validation::Empty => "E",
+            Validation::WellFormedXml | Validation::ValidXml(_) => "X",
+        }
+    }
+
+    /// The `validation_desc` column value.
+    pub fn desc(self) -> &'static str {
+        match self {
+            Validation::None => "BINARY",
+            Validation::Empty => "EMPTY",
+            Validation::WellFormedXml | Validation::ValidXml(_) => "XML",
+        }
+    }
+}
+
+/// A message type.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MessageTypeRec {
+    /// `message_type_id`.
+    pub id: i32,
+    /// Name (binary comparison).
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// Validation.
+    pub validation: Validation,
+}
+
+/// One message type of a contract.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ContractUsage {
+    /// Message type id.
+    pub message_type_id: i32,
+    /// SENT BY INITIATOR or ANY.
+    pub by_initiator: bool,
+    /// SENT BY TARGET or ANY.
+    pub by_target: bool,
+}
+
+/// A contract.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ContractRec {
+    /// `service_contract_id`.
+    pub id: i32,
+    /// Name (binary comparison).
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// Message types.
+    pub usages: Vec<ContractUsage>,
+}
+
+/// Activation settings of a queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Activation {
+    /// `is_activation_enabled`.
+    pub enabled: bool,
+    /// Three-part bracketed procedure name.
+    pub procedure: Option<String>,
+    /// MAX_QUEUE_READERS.
+    pub max_readers: i16,
+    /// `execute_as_principal_id` (−2 = OWNER).
+    pub execute_as: Option<i32>,
+}
+
+/// A service queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QueueRec {
+    /// `object_id`.
+    pub id: i32,
+    /// Schema name.
+    pub schema: String,
+    /// Name.
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// STATUS (receive and enqueue enabled).
+    pub enabled: bool,
+    /// RETENTION.
+    pub retention: bool,
+    /// POISON_MESSAGE_HANDLING.
+    pub poison_handling: bool,
+    /// Activation.
+    pub activation: Activation,
+    /// Built-in queue.
+    pub is_ms_shipped: bool,
+    /// Creation time.
+    pub create_ts: Ts,
+    /// Last modification.
+    pub modify_ts: Ts,
+}
+
+/// A service.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceRec {
+    /// `service_id`.
+    pub id: i32,
+    /// Name (binary comparison).
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// Queue object id.
+    pub queue_id: i32,
+    /// Contracts accepted as target.
+    pub contracts: Vec<i32>,
+}
+
+/// Endpoint states of `sys.conversation_endpoints`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
+pub enum EndpointState {
+    /// STARTED_OUTBOUND.
+    SO,
+    /// STARTED_INBOUND.
+    SI,
+    /// CONVERSING.
+    CO,
+    /// DISCONNECTED_INBOUND.
+    DI,
+    /// DISCONNECTED_OUTBOUND.
+    DO,
+    /// ERROR.
+    ER,
+    /// CLOSED.
+    CD,
+}
+
+impl EndpointState {
+    /// The two-letter code.
+    pub fn code(self) -> &'static str {
+        match self {
+            EndpointState::SO => "SO",
+            EndpointState::SI => "SI",
+            EndpointState::CO => "CO",
+            EndpointState::DI => "DI",
+            EndpointState::DO => "DO",
+            EndpointState::ER => "ER",
+            EndpointState::CD => "CD",
+        }
+    }
+
+    /// The `state_desc` text.
+    pub fn desc(self) -> &'static str {
+        match self {
+            EndpointState::SO => "STARTED_OUTBOUND",
+            EndpointState::SI => "STARTED_INBOUND",
+            EndpointState::CO => "CONVERSING",
+            EndpointState::DI => "DISCONNECTED_INBOUND",
+            EndpointState::DO => "DISCONNECTED_OUTBOUND",
+            EndpointState::ER => "ERROR",
+            EndpointState::CD => "CLOSED",
+        }
+    }
+}
+
+/// One side of a dialog.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EndpointRec {
+    /// `conversation_handle`.
+    pub handle: Uuid,
+    /// `conversation_id`.
+    pub conversation_id: Uuid,
+    /// `is_initiator`.
+    pub is_initiator: bool,
+    /// Dialog contract.
+    pub contract_id: i32,
+    /// Current group.
+    pub group_id: Uuid,
+    /// Local service.
+    pub service_id: i32,
+    /// Absolute expiry.
+    pub lifetime: Ts,
+    /// State.
+    pub state: EndpointState,
+    /// Far service name.
+    pub far_service: String,
+    /// Far broker instance (text), once known.
+    pub far_broker_instance: Option<String>,
+    /// Principal.
+    pub principal_id: i32,
+    /// Pending timer expiry.
+    pub dialog_timer: Option<Ts>,
+    /// Next sequence number to send.
+    pub send_seq: i64,
+    /// Next expected inbound sequence number.
+    pub receive_seq: i64,
+    /// Sequence number of our EndDialog, −1 when none.
+    pub end_dialog_seq: i64,
+    /// Priority level.
+    pub priority: u8,
+    /// ENCRYPTION requested.
+    pub encryption: bool,
+    /// The far endpoint, when it lives in this instance: (database id, handle).
+    pub far_local: Option<(i32, Uuid)>,
+    /// When the endpoint reached CD (for disposal).
+    pub closed_ts: Option<Ts>,
+    /// Security timestamp / creation time.
+    pub create_ts: Ts,
+}
+
+/// A conversation group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupRec {
+    /// `conversation_group_id`.
+    pub id: Uuid,
+    /// Service of the group.
+    pub service_id: i32,
+}
+
+/// What a queued message is, for RECEIVE ordering and system types.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum MessageKind {
+    /// An application message.
+    User,
+    /// `…/EndDialog`.
+    EndDialog,
+    /// `…/Error`.
+    Error,
+    /// `…/DialogTimer`.
+    DialogTimer,
+}
+
+/// A message in a service queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MessageRec {
+    /// Queue object id.
+    pub queue_id: i32,
+    /// `queuing_order`.
+    pub queuing_order: i64,
+    /// `status`: 0 retained received, 1 ready, 2 incomplete, 3 retained sent.
+    pub status: u8,
+    /// Priority.
+    pub priority: u8,
+    /// Local endpoint handle.
+    pub handle: Uuid,
+    /// Group of the endpoint when enqueued (updated by MOVE).
+    pub group_id: Uuid,
+    /// `message_sequence_number`.
+    pub sequence: i64,
+    /// Local service id.
+    pub service_id: i32,
+    /// Contract id.
+    pub contract_id: i32,
+    /// Message type id.
+    pub message_type_id: i32,
+    /// Kind.
+    pub kind: MessageKind,
+    /// Validation code at enqueue.
+    pub validation: Validation,
+    /// Body (`None` = NULL).
+    pub body: Option<Vec<u8>>,
+    /// Enqueue time.
+    pub enqueue_ts: Ts,
+}
+
+/// A message waiting in a database's transmission queue.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TransmissionRec {
+    /// Order within the database's transmission queue.
+    pub id: i64,
+    /// Sending endpoint.
+    pub handle: Uuid,
+    /// `to_service_name`.
+    pub to_service: String,
+    /// `to_broker_instance`.
+    pub to_broker_instance: Option<String>,
+    /// `from_service_name`.
+    pub from_service: String,
+    /// `service_contract_name`.
+    pub contract: String,
+    /// `enqueue_time`.
+    pub enqueue_ts: Ts,
+    /// `message_sequence_number`.
+    pub sequence: i64,
+    /// `message_type_name`.
+    pub message_type: String,
+    /// Kind (Error → is_conversation_error, EndDialog → is_end_of_dialog).
+    pub kind: MessageKind,
+    /// Body.
+    pub body: Option<Vec<u8>>,
+    /// `transmission_status`.
+    pub status_text: String,
+    /// Priority.
+    pub priority: u8,
+}

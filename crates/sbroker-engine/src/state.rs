@@ -1,0 +1,595 @@
+//! In-memory engine state, its row references for persistence, and recovery.
+//!
+//! The state holds every database with its catalog, endpoints, groups, queues, transmission
+//! queue and the opaque objects and rows of the T-SQL layer. Transactions change it in place
+//! under the engine lock and record undo entries (see `txn.rs`); at commit the rows they
+//! touched ([`RowRef`]) are encoded into one storage write set.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use sbroker_storage::{Change, StorageBackend, StorageError, Table};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::records::*;
+use crate::txn::TxnId;
+
+/// Kinds of catalog objects (part of the catalog key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum CatKind {
+    /// Message types.
+    MessageType = 1,
+    /// Contracts.
+    Contract = 2,
+    /// Queues.
+    Queue = 3,
+    /// Services.
+    Service = 4,
+}
+
+/// A reference to one persistent row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RowRef {
+    /// A database record.
+    Database(i32),
+    /// A catalog object.
+    Catalog(i32, CatKind, i32),
+    /// An endpoint.
+    Endpoint(i32, Uuid),
+    /// A group.
+    Group(i32, Uuid),
+    /// A queued message: db, queue, queuing order.
+    Message(i32, i32, i64),
+    /// A transmission-queue row.
+    Transmission(i32, i64),
+    /// An opaque object of the T-SQL layer: db, kind, name.
+    Object(i32, String, String),
+    /// An opaque user-table row: db, table id, row id.
+    UserRow(i32, i64, i64),
+}
+
+/// A message in memory: the record plus the transaction that inserted it, if uncommitted.
+#[derive(Debug, Clone)]
+pub struct QueuedMessage {
+    /// The record.
+    pub rec: MessageRec,
+    /// Inserted by this still-open transaction (invisible to others).
+    pub pending: Option<TxnId>,
+}
+
+/// Messages of one queue, indexed by queuing order and by group.
+#[derive(Debug, Default, Clone)]
+pub struct QueueData {
+    /// All rows by queuing order.
+    pub msgs: BTreeMap<i64, QueuedMessage>,
+    /// Queuing orders of each group's rows.
+    pub by_group: HashMap<Uuid, BTreeSet<i64>>,
+}
+
+impl QueueData {
+    /// Inserts a row (replacing one with the same queuing order).
+    pub fn insert(&mut self, m: QueuedMessage) {
+        let q = m.rec.queuing_order;
+        if let Some(old) = self.msgs.remove(&q) {
+            self.unindex(old.rec.group_id, q);
+        }
+        self.by_group.entry(m.rec.group_id).or_default().insert(q);
+        self.msgs.insert(q, m);
+    }
+
+    /// Removes a row.
+    pub fn remove(&mut self, q: i64) -> Option<QueuedMessage> {
+        let m = self.msgs.remove(&q)?;
+        self.unindex(m.rec.group_id, q);
+        Some(m)
+    }
+
+    fn unindex(&mut self, group: Uuid, q: i64) {
+        if let Some(set) = self.by_group.get_mut(&group) {
+            set.remove(&q);
+            if set.is_empty() {
+                self.by_group.remove(&group);
+            }
+        }
+    }
+}
+
+/// One database.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// Record.
+    pub rec: DatabaseRec,
+    /// Message types by id.
+    pub message_types: BTreeMap<i32, MessageTypeRec>,
+    /// Contracts by id.
+    pub contracts: BTreeMap<i32, ContractRec>,
+    /// Queues by object id.
+    pub queues: BTreeMap<i32, QueueRec>,
+    /// Services by id.
+    pub services: BTreeMap<i32, ServiceRec>,
+    /// Endpoints by handle.
+    pub endpoints: HashMap<Uuid, EndpointRec>,
+    /// Endpoint handle by (conversation id, is_initiator).
+    pub by_conversation: HashMap<(Uuid, bool), Uuid>,
+    /// Groups by id.
+    pub groups: HashMap<Uuid, GroupRec>,
+    /// Number of endpoints in each group.
+    pub group_members: HashMap<Uuid, usize>,
+    /// Queue contents by queue id.
+    pub qdata: HashMap<i32, QueueData>,
+    /// Transmission queue by id.
+    pub txq: BTreeMap<i64, TransmissionRec>,
+    /// Last transmission status per endpoint (GET_TRANSMISSION_STATUS).
+    pub tx_status: HashMap<Uuid, String>,
+    /// Opaque objects of the T-SQL layer by (kind, name).
+    pub objects: BTreeMap<(String, String), Arc<Vec<u8>>>,
+    /// Opaque user-table rows by table id, then row id.
+    pub user_rows: HashMap<i64, BTreeMap<i64, Arc<Vec<u8>>>>,
+}
+
+impl Db {
+    /// An empty database (without built-in objects).
+    pub fn new(rec: DatabaseRec) -> Self {
+        Self {
+            rec,
+            message_types: BTreeMap::new(),
+            contracts: BTreeMap::new(),
+            queues: BTreeMap::new(),
+            services: BTreeMap::new(),
+            endpoints: HashMap::new(),
+            by_conversation: HashMap::new(),
+            groups: HashMap::new(),
+            group_members: HashMap::new(),
+            qdata: HashMap::new(),
+            txq: BTreeMap::new(),
+            tx_status: HashMap::new(),
+            objects: BTreeMap::new(),
+            user_rows: HashMap::new(),
+        }
+    }
+
+    /// Message type by exact (binary) name.
+    pub fn message_type_by_name(&self, name: &str) -> Option<&MessageTypeRec> {
+        self.message_types.values().find(|m| m.name == name)
+    }
+
+    /// Contract by exact name.
+    pub fn contract_by_name(&self, name: &str) -> Option<&ContractRec> {
+        self.contracts.values().find(|c| c.name == name)
+    }
+
+    /// Service by exact name.
+    pub fn service_by_name(&self, name: &str) -> Option<&ServiceRec> {
+        self.services.values().find(|s| s.name == name)
+    }
+
+    /// Queue by schema and name (case-insensitive, like the default collation).
+    pub fn queue_by_name(&self, schema: Option<&str>, name: &str) -> Option<&QueueRec> {
+        self.queues.values().find(|q| {
+            q.name.eq_ignore_ascii_case(name)
+                && schema.is_none_or(|s| s.is_empty() || q.schema.eq_ignore_ascii_case(s))
+        })
+    }
+
+    /// Inserts or replaces an endpoint, keeping the indexes in step.
+    pub fn put_endpoint(&mut self, ep: EndpointRec) {
+        let old_group = self.endpoints.get(&ep.handle).map(|e| e.group_id);
+        if let Some(g) = old_group {
+            self.dec_group(g);
+        }
+        *self.group_members.entry(ep.group_id).or_insert(0) += 1;
+        self.by_conversation
+            .insert((ep.conversation_id, ep.is_initiator), ep.handle);
+        self.endpoints.insert(ep.handle, ep);
+    }
+
+    /// Removes an endpoint, keeping the indexes in step.
+    pub fn remove_endpoint(&mut self, handle: &Uuid) -> Option<EndpointRec> {
+        let ep = self.endpoints.remove(handle)?;
+        self.dec_group(ep.group_id);
+        if self
+            .by_conversation
+            .get(&(ep.conversation_id, ep.is_initiator))
+            == Some(handle)
+        {
+            self.by_conversation
+                .remove(&(ep.conversation_id, ep.is_initiator));
+        }
+        Some(ep)
+    }
+
+    fn dec_group(&mut self, g: Uuid) {
+        if let Some(n) = self.group_members.get_mut(&g) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.group_members.remove(&g);
+            }
+        }
+    }
+
+    /// Highest queuing order used in any queue of this database.
+    pub fn max_queuing_order(&self) -> i64 {
+        self.qdata
+            .values()
+            .filter_map(|q| q.msgs.keys().next_back().copied())
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Whole-instance state.
+#[derive(Debug)]
+pub struct State {
+    /// Databases by id.
+    pub dbs: BTreeMap<i32, Db>,
+    /// Group locks: (db, group) → owning transaction.
+    pub locks: HashMap<(i32, Uuid), TxnId>,
+    /// Which transaction each blocked transaction waits for (deadlock detection).
+    pub waits_for: HashMap<TxnId, TxnId>,
+    /// Consecutive rolled-back receives per (db, queue).
+    pub poison_counts: HashMap<(i32, i32), u32>,
+    /// Timer index: (due, db, handle). Entries may be stale; they are checked on firing.
+    pub timers: BTreeSet<(Ts, i32, Uuid)>,
+    /// Next queuing order (instance-wide, so it is monotonic in every queue).
+    pub next_queuing_order: i64,
+    /// Next transmission-queue id.
+    pub next_txq_id: i64,
+    /// Next transaction id.
+    pub next_txn: u64,
+    /// Sessions waiting in WAITFOR per (db, queue).
+    pub waiting: HashMap<(i32, i32), usize>,
+    /// Set when storage failed: every later change is refused until reopen.
+    pub poisoned: bool,
+    /// Endpoints handed to the transmitter for a retry pass.
+    pub txq_dirty: bool,
+}
+
+impl State {
+    /// Empty state.
+    pub fn new() -> Self {
+        Self {
+            dbs: BTreeMap::new(),
+            locks: HashMap::new(),
+            waits_for: HashMap::new(),
+            poison_counts: HashMap::new(),
+            timers: BTreeSet::new(),
+            next_queuing_order: 1,
+            next_txq_id: 1,
+            next_txn: 1,
+            waiting: HashMap::new(),
+            poisoned: false,
+            txq_dirty: false,
+        }
+    }
+
+    /// Database by id.
+    pub fn db(&self, id: i32) -> Option<&Db> {
+        self.dbs.get(&id)
+    }
+
+    /// Database by id, mutable.
+    pub fn db_mut(&mut self, id: i32) -> Option<&mut Db> {
+        self.dbs.get_mut(&id)
+    }
+
+    /// Database id by name (case-insensitive).
+    pub fn db_id_by_name(&self, name: &str) -> Option<i32> {
+        self.dbs
+            .values()
+            .find(|d| d.rec.name.eq_ignore_ascii_case(name))
+            .map(|d| d.rec.id)
+    }
+
+    /// Adds the timer entries of an endpoint to the index.
+    pub fn index_timers(&mut self, db: i32, ep: &EndpointRec) {
+        if let Some(t) = ep.dialog_timer {
+            self.timers.insert((t, db, ep.handle));
+        }
+        if ep.lifetime != TS_NEVER && !matches!(ep.state, EndpointState::ER | EndpointState::CD) {
+            self.timers.insert((ep.lifetime, db, ep.handle));
+        }
+    }
+
+    /// Encodes the current value of a row as a storage change.
+    pub fn persist(&self, r: &RowRef) -> Change {
+        fn put<T: Serialize>(table: Table, key: Vec<u8>, v: &T) -> Change {
+            // Encoding our own plain records into a Vec cannot fail.
+            let value = postcard::to_allocvec(v).unwrap_or_default();
+            Change::Put { table, key, value }
+        }
+        let key = encode_key(r);
+        match r {
+            RowRef::Database(id) => match self.dbs.get(id) {
+                Some(db) => put(Table::Database, key, &db.rec),
+                None => Change::Delete {
+                    table: Table::Database,
+                    key,
+                },
+            },
+            RowRef::Catalog(dbid, kind, id) => {
+                let db = self.dbs.get(dbid);
+                let value = db.and_then(|db| match kind {
+                    CatKind::MessageType => db.message_types.get(id).map(|v| encode(v)),
+                    CatKind::Contract => db.contracts.get(id).map(|v| encode(v)),
+                    CatKind::Queue => db.queues.get(id).map(|v| encode(v)),
+                    CatKind::Service => db.services.get(id).map(|v| encode(v)),
+                });
+                match value {
+                    Some(value) => Change::Put {
+                        table: Table::Catalog,
+                        key,
+                        value,
+                    },
+                    None => Change::Delete {
+                        table: Table::Catalog,
+                        key,
+                    },
+                }
+            }
+            RowRef::Endpoint(dbid, h) => {
+                match self.dbs.get(dbid).and_then(|d| d.endpoints.get(h)) {
+                    Some(ep) => put(Table::Endpoint, key, ep),
+                    None => Change::Delete {
+                        table: Table::Endpoint,
+                        key,
+                    },
+                }
+            }
+            RowRef::Group(dbid, g) => match self.dbs.get(dbid).and_then(|d| d.groups.get(g)) {
+                Some(gr) => put(Table::Group, key, gr),
+                None => Change::Delete {
+                    table: Table::Group,
+                    key,
+                },
+            },
+            RowRef::Message(dbid, qid, q) => {
+                match self
+                    .dbs
+                    .get(dbid)
+                    .and_then(|d| d.qdata.get(qid))
+                    .and_then(|qd| qd.msgs.get(q))
+                {
+                    Some(m) => put(Table::Message, key, &m.rec),
+                    None => Change::Delete {
+                        table: Table::Message,
+                        key,
+                    },
+                }
+            }
+            RowRef::Transmission(dbid, id) => {
+                match self.dbs.get(dbid).and_then(|d| d.txq.get(id)) {
+                    Some(t) => put(Table::Transmission, key, t),
+                    None => Change::Delete {
+                        table: Table::Transmission,
+                        key,
+                    },
+                }
+            }
+            RowRef::Object(dbid, kind, name) => match self
+                .dbs
+                .get(dbid)
+                .and_then(|d| d.objects.get(&(kind.clone(), name.clone())))
+            {
+                Some(v) => Change::Put {
+                    table: Table::Object,
+                    key,
+                    value: v.as_ref().clone(),
+                },
+                None => Change::Delete {
+                    table: Table::Object,
+                    key,
+                },
+            },
+            RowRef::UserRow(dbid, t, rid) => match self
+                .dbs
+                .get(dbid)
+                .and_then(|d| d.user_rows.get(t))
+                .and_then(|rows| rows.get(rid))
+            {
+                Some(v) => Change::Put {
+                    table: Table::UserRow,
+                    key,
+                    value: v.as_ref().clone(),
+                },
+                None => Change::Delete {
+                    table: Table::UserRow,
+                    key,
+                },
+            },
+        }
+    }
+
+    /// Rebuilds the state from a backend's rows.
+    pub fn recover(backend: &dyn StorageBackend) -> Result<State, StorageError> {
+        let mut st = State::new();
+        for (_, v) in backend.scan(Table::Database)? {
+            let rec: DatabaseRec = decode(&v)?;
+            st.dbs.insert(rec.id, Db::new(rec));
+        }
+        for (k, v) in backend.scan(Table::Catalog)? {
+            let (dbid, rest) = split_db(&k)?;
+            let kind = *rest.first().ok_or_else(|| corrupt("catalog key"))?;
+            let Some(db) = st.dbs.get_mut(&dbid) else {
+                continue;
+            };
+            match kind {
+                1 => {
+                    let r: MessageTypeRec = decode(&v)?;
+                    db.message_types.insert(r.id, r);
+                }
+                2 => {
+                    let r: ContractRec = decode(&v)?;
+                    db.contracts.insert(r.id, r);
+                }
+                3 => {
+                    let r: QueueRec = decode(&v)?;
+                    db.queues.insert(r.id, r);
+                }
+                4 => {
+                    let r: ServiceRec = decode(&v)?;
+                    db.services.insert(r.id, r);
+                }
+                _ => return Err(corrupt("catalog kind")),
+            }
+        }
+        for (k, v) in backend.scan(Table::Group)? {
+            let (dbid, _) = split_db(&k)?;
+            let r: GroupRec = decode(&v)?;
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.groups.insert(r.id, r);
+            }
+        }
+        let mut eps = Vec::new();
+        for (k, v) in backend.scan(Table::Endpoint)? {
+            let (dbid, _) = split_db(&k)?;
+            let r: EndpointRec = decode(&v)?;
+            eps.push((dbid, r));
+        }
+        for (dbid, r) in eps {
+            st.index_timers(dbid, &r);
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.put_endpoint(r);
+            }
+        }
+        let mut max_q = 0;
+        for (k, v) in backend.scan(Table::Message)? {
+            let (dbid, _) = split_db(&k)?;
+            let r: MessageRec = decode(&v)?;
+            max_q = max_q.max(r.queuing_order);
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.qdata
+                    .entry(r.queue_id)
+                    .or_default()
+                    .insert(QueuedMessage {
+                        rec: r,
+                        pending: None,
+                    });
+            }
+        }
+        st.next_queuing_order = max_q + 1;
+        let mut max_t = 0;
+        for (k, v) in backend.scan(Table::Transmission)? {
+            let (dbid, _) = split_db(&k)?;
+            let r: TransmissionRec = decode(&v)?;
+            max_t = max_t.max(r.id);
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.txq.insert(r.id, r);
+            }
+        }
+        st.next_txq_id = max_t + 1;
+        st.txq_dirty = true;
+        for (k, v) in backend.scan(Table::Object)? {
+            let (dbid, rest) = split_db(&k)?;
+            let (kind, name) = decode_two_strings(rest)?;
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.objects.insert((kind, name), Arc::new(v));
+            }
+        }
+        for (k, v) in backend.scan(Table::UserRow)? {
+            let (dbid, rest) = split_db(&k)?;
+            let t = read_i64(rest, 0)?;
+            let rid = read_i64(rest, 8)?;
+            if let Some(db) = st.dbs.get_mut(&dbid) {
+                db.user_rows.entry(t).or_default().insert(rid, Arc::new(v));
+            }
+        }
+        // Dangling groups (no endpoint) are not kept; every queue has a QueueData.
+        for db in st.dbs.values_mut() {
+            let ids: HashSet<i32> = db.queues.keys().copied().collect();
+            for id in ids {
+                db.qdata.entry(id).or_default();
+            }
+        }
+        Ok(st)
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn encode<T: Serialize>(v: &T) -> Vec<u8> {
+    postcard::to_allocvec(v).unwrap_or_default()
+}
+
+fn decode<T: DeserializeOwned>(v: &[u8]) -> Result<T, StorageError> {
+    postcard::from_bytes(v).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+fn corrupt(what: &str) -> StorageError {
+    StorageError::Corrupt(format!("bad {what}"))
+}
+
+fn split_db(k: &[u8]) -> Result<(i32, &[u8]), StorageError> {
+    let head: [u8; 4] = k
+        .get(..4)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| corrupt("key"))?;
+    Ok((i32::from_be_bytes(head), k.get(4..).unwrap_or_default()))
+}
+
+fn read_i64(b: &[u8], at: usize) -> Result<i64, StorageError> {
+    let s: [u8; 8] = b
+        .get(at..at + 8)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| corrupt("key"))?;
+    Ok(i64::from_be_bytes(s))
+}
+
+fn decode_two_strings(b: &[u8]) -> Result<(String, String), StorageError> {
+    let len: [u8; 2] = b
+        .get(..2)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| corrupt("key"))?;
+    let n = u16::from_be_bytes(len) as usize;
+    let a = b.get(2..2 + n).ok_or_else(|| corrupt("key"))?;
+    let rest = b.get(2 + n..).unwrap_or_default();
+    Ok((
+        String::from_utf8(a.to_vec()).map_err(|_| corrupt("key"))?,
+        String::from_utf8(rest.to_vec()).map_err(|_| corrupt("key"))?,
+    ))
+}
+
+/// The storage key of a row (layout in `docs/design.md`).
+pub fn encode_key(r: &RowRef) -> Vec<u8> {
+    let mut k = Vec::with_capacity(32);
+    match r {
+        RowRef::Database(db) => k.extend_from_slice(&db.to_be_bytes()),
+        RowRef::Catalog(db, kind, id) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            k.push(*kind as u8);
+            k.extend_from_slice(&id.to_be_bytes());
+        }
+        RowRef::Endpoint(db, h) | RowRef::Group(db, h) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            k.extend_from_slice(h.as_bytes());
+        }
+        RowRef::Message(db, q, o) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            k.extend_from_slice(&q.to_be_bytes());
+            k.extend_from_slice(&o.to_be_bytes());
+        }
+        RowRef::Transmission(db, id) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            k.extend_from_slice(&id.to_be_bytes());
+        }
+        RowRef::Object(db, kind, name) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            let kb = kind.as_bytes();
+            k.extend_from_slice(&(kb.len().min(u16::MAX as usize) as u16).to_be_bytes());
+            k.extend_from_slice(kb);
+            k.extend_from_slice(name.as_bytes());
+        }
+        RowRef::UserRow(db, t, rid) => {
+            k.extend_from_slice(&db.to_be_bytes());
+            k.extend_from_slice(&t.to_be_bytes());
+            k.extend_from_slice(&rid.to_be_bytes());
+        }
+    }
+    k
+}
