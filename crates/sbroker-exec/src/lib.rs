@@ -1,1 +1,226 @@
-//! sbroker-exec
+//! The T-SQL interpreter of sbroker: runs parsed batches against the engine.
+//!
+//! An [`Executor`] owns one engine [`Session`] (current database, open transaction,
+//! @@TRANCOUNT) plus the T-SQL state around it: variables, @@ROWCOUNT/@@ERROR, the error
+//! being handled by a CATCH block, session options, #temp tables. Results stream to a
+//! [`ResultSink`] (table printer, JSON printer, TDS encoder).
+//!
+//! Error semantics follow the CLI contract (DESIGN §2): an error that no TRY/CATCH handles
+//! ends its batch; the next batch runs. The open transaction survives the error unless
+//! XACT_ABORT is on.
+
+mod broker_stmt;
+mod expr;
+mod query;
+mod stmt;
+mod sysviews;
+pub mod tables;
+mod xpath;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sbroker_engine::{Instance, Session};
+use sbroker_tsql::ast;
+pub use sbroker_types::{ServerError, SqlType, Value};
+
+use crate::tables::MemTable;
+
+/// A result-set column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Column name (may be empty for unnamed expressions).
+    pub name: String,
+    /// SQL type.
+    pub ty: SqlType,
+}
+
+/// Where results go.
+pub trait ResultSink {
+    /// A result set.
+    fn result_set(&mut self, columns: &[Column], rows: &[Vec<Value>]);
+    /// An informational message (PRINT, RAISERROR with severity ≤ 10).
+    fn message(&mut self, number: i32, severity: u8, text: &str);
+    /// An error the batch did not handle.
+    fn error(&mut self, err: &ServerError);
+    /// Rows affected by a statement (omitted under SET NOCOUNT ON).
+    fn rows_affected(&mut self, _rows: u64) {}
+}
+
+/// Collects everything (tests, embedding).
+#[derive(Debug, Default, Clone)]
+pub struct CollectSink {
+    /// Result sets.
+    pub result_sets: Vec<(Vec<Column>, Vec<Vec<Value>>)>,
+    /// Messages (number, text).
+    pub messages: Vec<(i32, String)>,
+    /// Errors.
+    pub errors: Vec<ServerError>,
+}
+
+impl ResultSink for CollectSink {
+    fn result_set(&mut self, columns: &[Column], rows: &[Vec<Value>]) {
+        self.result_sets.push((columns.to_vec(), rows.to_vec()));
+    }
+    fn message(&mut self, number: i32, _severity: u8, text: &str) {
+        self.messages.push((number, text.to_string()));
+    }
+    fn error(&mut self, err: &ServerError) {
+        self.errors.push(err.clone());
+    }
+}
+
+/// A variable.
+#[derive(Debug, Clone)]
+pub(crate) enum Var {
+    Scalar { ty: SqlType, value: Value },
+    Table(MemTable),
+}
+
+/// A variable scope: a batch, a procedure call or a dynamic SQL batch.
+#[derive(Debug, Default)]
+pub(crate) struct Frame {
+    pub(crate) vars: HashMap<String, Var>,
+    /// Procedure name, for error reporting.
+    pub(crate) procedure: Option<String>,
+}
+
+/// Control flow out of a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Flow {
+    Next,
+    Break,
+    Continue,
+    Return(Option<Value>),
+}
+
+/// Outcome of one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BatchOutcome {
+    /// An error was reported that no TRY/CATCH handled.
+    pub failed: bool,
+}
+
+/// Limit on nested procedure calls and dynamic SQL, as SQL Server's 32 levels.
+pub(crate) const NESTING_MAX: u32 = 32;
+
+/// The interpreter state of one connection.
+pub struct Executor {
+    pub(crate) session: Session,
+    pub(crate) frames: Vec<Frame>,
+    pub(crate) rowcount: i64,
+    pub(crate) last_error: i32,
+    /// Errors being handled by enclosing CATCH blocks (innermost last).
+    pub(crate) caught: Vec<ServerError>,
+    pub(crate) nocount: bool,
+    pub(crate) xact_abort: bool,
+    pub(crate) temp_tables: HashMap<String, MemTable>,
+    pub(crate) last_identity: Option<i64>,
+    pub(crate) proc_cache: HashMap<(i32, String), (Arc<Vec<u8>>, Arc<ast::CreateProcedure>)>,
+    pub(crate) depth: u32,
+    /// The line of the statement being executed (for errors).
+    pub(crate) line: u32,
+    /// CTEs visible to the query being run.
+    pub(crate) ctes: Vec<(String, query::Relation)>,
+    /// WITH XMLNAMESPACES declarations in effect: (prefix or None for DEFAULT, uri).
+    pub(crate) xml_namespaces: Vec<(Option<String>, String)>,
+    /// Cursors by name.
+    pub(crate) cursors: HashMap<String, Cursor>,
+    /// @@FETCH_STATUS.
+    pub(crate) fetch_status: i32,
+}
+
+/// A cursor: its query and, once opened, its rows.
+#[derive(Debug, Clone)]
+pub(crate) struct Cursor {
+    pub(crate) query: Box<ast::Query>,
+    pub(crate) rows: Option<Vec<Vec<Value>>>,
+    pub(crate) pos: usize,
+}
+
+/// Error 2714 for an object that already exists.
+pub(crate) fn sbroker_engine_exists(name: &str) -> ServerError {
+    ServerError::new(
+        2714,
+        format!("There is already an object named '{name}' in the database."),
+    )
+}
+
+impl Executor {
+    /// A new executor with its own session on `instance`.
+    pub fn new(instance: &Instance) -> Self {
+        Self::with_session(instance.session())
+    }
+
+    /// An executor over an existing session.
+    pub fn with_session(session: Session) -> Self {
+        Self {
+            session,
+            frames: vec![Frame::default()],
+            rowcount: 0,
+            last_error: 0,
+            caught: Vec::new(),
+            nocount: false,
+            xact_abort: false,
+            temp_tables: HashMap::new(),
+            last_identity: None,
+            proc_cache: HashMap::new(),
+            depth: 0,
+            line: 1,
+            ctes: Vec::new(),
+            xml_namespaces: Vec::new(),
+            cursors: HashMap::new(),
+            fetch_status: -1,
+        }
+    }
+
+    /// The engine session.
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
+    /// Parses and runs one batch (the text between `GO` lines).
+    pub fn execute_batch(&mut self, sql: &str, sink: &mut dyn ResultSink) -> BatchOutcome {
+        let stmts = match sbroker_tsql::parse_batch(sql) {
+            Ok(s) => s,
+            Err(e) => {
+                let err = ServerError::new(e.number, e.message.clone())
+                    .at_line(e.line)
+                    .with_state(1);
+                sink.error(&err);
+                return BatchOutcome { failed: true };
+            }
+        };
+        self.frames = vec![Frame::default()];
+        self.caught.clear();
+        self.depth = 0;
+        match self.exec_block(&stmts, sink) {
+            Ok(_) => BatchOutcome { failed: false },
+            Err(e) => {
+                let e = if e.line.is_none() {
+                    e.at_line(self.line)
+                } else {
+                    e
+                };
+                self.last_error = e.number;
+                sink.error(&e);
+                BatchOutcome { failed: true }
+            }
+        }
+    }
+
+    /// Runs a whole script: splits it on `GO` lines and runs every batch (`GO n` repeats).
+    /// Error lines are relative to their batch, as sqlcmd reports them. Returns true if any
+    /// batch failed.
+    pub fn execute_script(&mut self, script: &str, sink: &mut dyn ResultSink) -> bool {
+        let mut failed = false;
+        for batch in sbroker_tsql::split_batches(script) {
+            for _ in 0..batch.count.max(1) {
+                if self.execute_batch(&batch.text, sink).failed {
+                    failed = true;
+                }
+            }
+        }
+        failed
+    }
+}

@@ -32,7 +32,12 @@ impl ParseError {
 
     /// Error 102 "Incorrect syntax near 'text'.".
     pub fn near(text: &str, line: u32, column: u32) -> Self {
-        ParseError::new(102, format!("Incorrect syntax near '{text}'."), line, column)
+        ParseError::new(
+            102,
+            format!("Incorrect syntax near '{text}'."),
+            line,
+            column,
+        )
     }
 
     /// Error 156 "Incorrect syntax near the keyword 'kw'.".

@@ -612,7 +612,10 @@ mod tests {
 
     #[test]
     fn lex_basics() {
-        let t = tokenize("SELECT [a]]b], N'x''y', 0x0AF, 1.5e3, @v, @@ROWCOUNT /* /* */ */ -- c\n <> != ::").unwrap();
+        let t = tokenize(
+            "SELECT [a]]b], N'x''y', 0x0AF, 1.5e3, @v, @@ROWCOUNT /* /* */ */ -- c\n <> != ::",
+        )
+        .unwrap();
         let kinds: Vec<_> = t.iter().map(|t| t.tok.clone()).collect();
         assert_eq!(
             kinds[1],

@@ -15,6 +15,7 @@
 //! 113, and 191 for nesting deeper than 200 levels). The parser never panics.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod ast;
 mod batch;

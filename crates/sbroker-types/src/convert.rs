@@ -132,10 +132,6 @@ fn not_allowed(v: &Value, to: &SqlType) -> ServerError {
     )
 }
 
-fn quote(s: &str) -> String {
-    s.to_string()
-}
-
 /// `CONVERT(to, value, style)`; `style = None` is `CAST`. Styles: date/time styles for
 /// temporal ↔ string, 1/2 (hex with/without `0x`) for binary ↔ string, 0/1/2/3 for float → string.
 pub fn convert(value: &Value, to: &SqlType, style: Option<i32>) -> Result<Value, ServerError> {
@@ -561,7 +557,7 @@ fn conversion_failed(value: &Value, s: &str, to: &SqlType) -> ServerError {
         format!(
             "Conversion failed when converting the {} value '{}' to data type {}.",
             value.type_name(),
-            quote(s),
+            s,
             to.json_type_name()
         ),
     )
@@ -729,7 +725,7 @@ fn string_to_number(value: &Value, s: &str, to: &SqlType) -> Result<Value, Serve
                     248,
                     format!(
                         "The conversion of the {kind} value '{}' overflowed {article} {} column. Use a larger integer column.",
-                        quote(s),
+                        s,
                         to.json_type_name()
                     ),
                 )
@@ -877,6 +873,9 @@ fn finish_temporal(dt: NaiveDateTime, to: &SqlType, from_name: &str) -> Result<V
             }
             Value::DateTime(dt)
         }
+        TemporalKind::DateTime2(_) | TemporalKind::Date if dt.year() > 9999 => {
+            return Err(out_of_range());
+        }
         TemporalKind::DateTime2(_) => Value::DateTime2(dt),
         TemporalKind::Date => Value::Date(dt.date()),
         TemporalKind::Time => Value::Time(dt.time()),
@@ -892,7 +891,11 @@ fn to_temporal(value: &Value, to: &SqlType, style: Option<i32>) -> Result<Value,
                 Some(3 | 103 | 4 | 104 | 5 | 105 | 6 | 106 | 13 | 113)
             );
             let p = parse_datetime_str(s, dmy).ok_or_else(parse_error)?;
-            if matches!(to, SqlType::DateTime | SqlType::SmallDateTime) && p.frac_digits > 3 {
+            let max_digits = match to {
+                SqlType::DateTime | SqlType::SmallDateTime => 3,
+                _ => 7,
+            };
+            if p.frac_digits > max_digits {
                 return Err(parse_error());
             }
             if matches!(to, SqlType::Time) {

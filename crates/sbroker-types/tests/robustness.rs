@@ -11,8 +11,14 @@ fn targets() -> Vec<SqlType> {
         SqlType::SmallInt,
         SqlType::Int,
         SqlType::BigInt,
-        SqlType::Decimal { precision: 38, scale: 10 },
-        SqlType::Decimal { precision: 5, scale: 2 },
+        SqlType::Decimal {
+            precision: 38,
+            scale: 10,
+        },
+        SqlType::Decimal {
+            precision: 5,
+            scale: 2,
+        },
         SqlType::Money,
         SqlType::Float,
         SqlType::Real,
@@ -37,7 +43,16 @@ fn targets() -> Vec<SqlType> {
 
 fn exercise(v: &Value) {
     for t in targets() {
-        for style in [None, Some(0), Some(1), Some(2), Some(3), Some(101), Some(120), Some(126)] {
+        for style in [
+            None,
+            Some(0),
+            Some(1),
+            Some(2),
+            Some(3),
+            Some(101),
+            Some(120),
+            Some(126),
+        ] {
             if let Ok(c) = convert(v, &t, style) {
                 let _ = c.to_json();
                 let _ = c.to_display_string();
@@ -102,7 +117,11 @@ fn extreme_values_never_panic() {
         Value::VarChar("<?xml version=\"1.0\"?>".into()),
         Value::VarChar("<?xml".into()),
         big.clone(),
-        big.cast(&SqlType::Decimal { precision: 38, scale: 0 }).unwrap(),
+        big.cast(&SqlType::Decimal {
+            precision: 38,
+            scale: 0,
+        })
+        .unwrap(),
         Value::VarChar(format!("0.{}", "1".repeat(60))),
     ];
     for v in &values {

@@ -59,7 +59,9 @@ impl Display for QueueOptions {
         match self.poison_message_handling {
             None => {}
             Some(None) => parts.push("POISON_MESSAGE_HANDLING ()".into()),
-            Some(Some(s)) => parts.push(format!("POISON_MESSAGE_HANDLING (STATUS = {})", on_off(s))),
+            Some(Some(s)) => {
+                parts.push(format!("POISON_MESSAGE_HANDLING (STATUS = {})", on_off(s)))
+            }
         }
         f.write_str(&parts.join(", "))
     }
@@ -518,10 +520,18 @@ pub(crate) fn fmt_broker(kind: &StmtKind, f: &mut Formatter<'_>) -> fmt::Result 
             write!(f, "BEGIN CONVERSATION TIMER ({handle}) TIMEOUT = {timeout}")
         }
         StmtKind::CreateMasterKey { password } => {
-            write!(f, "CREATE MASTER KEY ENCRYPTION BY PASSWORD = {}", q(password))
+            write!(
+                f,
+                "CREATE MASTER KEY ENCRYPTION BY PASSWORD = {}",
+                q(password)
+            )
         }
         StmtKind::OpenMasterKey { password } => {
-            write!(f, "OPEN MASTER KEY DECRYPTION BY PASSWORD = {}", q(password))
+            write!(
+                f,
+                "OPEN MASTER KEY DECRYPTION BY PASSWORD = {}",
+                q(password)
+            )
         }
         StmtKind::CloseMasterKey => f.write_str("CLOSE MASTER KEY"),
         StmtKind::DropMasterKey => f.write_str("DROP MASTER KEY"),

@@ -227,10 +227,16 @@ impl Display for TableConstraint {
             write!(f, "CONSTRAINT {n} ")?;
         }
         match &self.kind {
-            TableConstraintKind::PrimaryKey { clustered: c, columns } => {
+            TableConstraintKind::PrimaryKey {
+                clustered: c,
+                columns,
+            } => {
                 write!(f, "PRIMARY KEY{} ({})", clustered(*c), Commas(columns))
             }
-            TableConstraintKind::Unique { clustered: c, columns } => {
+            TableConstraintKind::Unique {
+                clustered: c,
+                columns,
+            } => {
                 write!(f, "UNIQUE{} ({})", clustered(*c), Commas(columns))
             }
             TableConstraintKind::ForeignKey {
@@ -465,7 +471,7 @@ impl Display for StmtKind {
                     TriggerTiming::For => "FOR",
                     TriggerTiming::InsteadOf => "INSTEAD OF",
                 };
-                write!(f, " {timing} {} AS\n", t.events.join(", "))?;
+                writeln!(f, " {timing} {} AS", t.events.join(", "))?;
                 write_stmts(f, &t.body)
             }
             StmtKind::CreateView(v) => {
@@ -528,7 +534,13 @@ impl Display for StmtKind {
                     Some(false) => f.write_str("NONCLUSTERED ")?,
                     None => {}
                 }
-                write!(f, "INDEX {} ON {} ({})", i.name, i.table, Commas(&i.columns))?;
+                write!(
+                    f,
+                    "INDEX {} ON {} ({})",
+                    i.name,
+                    i.table,
+                    Commas(&i.columns)
+                )?;
                 if !i.include.is_empty() {
                     write!(f, " INCLUDE ({})", Commas(&i.include))?;
                 }

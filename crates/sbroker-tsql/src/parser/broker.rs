@@ -302,7 +302,9 @@ impl Parser<'_> {
             let w = self.word_upper_at(0);
             let known = matches!(
                 w.as_deref(),
-                Some("SERVICE_NAME" | "BROKER_INSTANCE" | "LIFETIME" | "ADDRESS" | "MIRROR_ADDRESS")
+                Some(
+                    "SERVICE_NAME" | "BROKER_INSTANCE" | "LIFETIME" | "ADDRESS" | "MIRROR_ADDRESS"
+                )
             );
             if !known {
                 if first {

@@ -583,8 +583,7 @@ impl Parser<'_> {
                 let e = self.parse_expr()?;
                 self.expect_sym(Sym::RParen)?;
                 ColumnConstraintKind::Check(e)
-            } else if self.eat_kws(&["FOREIGN", "KEY", "REFERENCES"]) || self.eat_kw("REFERENCES")
-            {
+            } else if self.eat_kws(&["FOREIGN", "KEY", "REFERENCES"]) || self.eat_kw("REFERENCES") {
                 ColumnConstraintKind::References(self.parse_references_rest()?)
             } else if self.eat_kw("ROWGUIDCOL") {
                 ColumnConstraintKind::RowGuidCol

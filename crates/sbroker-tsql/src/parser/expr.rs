@@ -2,7 +2,7 @@
 //! special expression forms (CASE, CAST, CONVERT, IIF, EXISTS, subqueries,
 //! function calls, XML method calls) and data types.
 
-use super::{MAX_CHAIN, PResult, Parser};
+use super::{MAX_TREE_DEPTH, PResult, Parser};
 use crate::ast::*;
 use crate::lexer::{Sym, Tok, is_reserved};
 
@@ -100,15 +100,28 @@ impl Parser<'_> {
     }
 
     fn parse_expr_bp_inner(&mut self, min_bp: u8) -> PResult<Expr> {
+        // Track the depth of the tree being built: operators chained in this
+        // loop sit on top of the left operand's subtree.
+        let start = self.weight;
+        let saved_peak = self.peak;
+        self.peak = start;
+        let r = self.parse_expr_chain(min_bp, start);
+        self.weight = start;
+        self.peak = self.peak.max(saved_peak);
+        r
+    }
+
+    fn parse_expr_chain(&mut self, min_bp: u8, start: usize) -> PResult<Expr> {
         let mut left = self.parse_prefix()?;
-        let mut chain = 0usize;
+        self.weight = self.peak.max(start);
         while let Some((infix, bp)) = self.peek_infix() {
             if bp <= min_bp {
                 break;
             }
-            chain += 1;
-            if chain > MAX_CHAIN {
-                return Err(self.err());
+            self.weight += 1;
+            self.peak = self.peak.max(self.weight);
+            if self.weight > MAX_TREE_DEPTH {
+                return Err(self.too_deep());
             }
             left = match infix {
                 Infix::Binary(op, bp) => {
@@ -534,11 +547,9 @@ impl Parser<'_> {
     /// expressions such as `RETURN [expr]` and EXEC arguments).
     pub(crate) fn at_expr_start(&self) -> bool {
         match self.peek() {
-            Tok::Number(_)
-            | Tok::Str { .. }
-            | Tok::Binary(_)
-            | Tok::Var(_)
-            | Tok::GlobalVar(_) => true,
+            Tok::Number(_) | Tok::Str { .. } | Tok::Binary(_) | Tok::Var(_) | Tok::GlobalVar(_) => {
+                true
+            }
             Tok::Sym(s) => matches!(s, Sym::Minus | Sym::Plus | Sym::Tilde | Sym::LParen),
             Tok::Word { value, quote } => {
                 if *quote != QuoteStyle::None {
@@ -548,15 +559,24 @@ impl Parser<'_> {
                 if is_reserved(&u) {
                     matches!(
                         u.as_str(),
-                        "NULL" | "CASE" | "EXISTS" | "NOT" | "CONVERT" | "TRY_CONVERT" | "COALESCE"
-                            | "NULLIF" | "LEFT" | "RIGHT" | "CURRENT_TIMESTAMP" | "CURRENT_USER"
-                            | "SESSION_USER" | "SYSTEM_USER" | "USER"
+                        "NULL"
+                            | "CASE"
+                            | "EXISTS"
+                            | "NOT"
+                            | "CONVERT"
+                            | "TRY_CONVERT"
+                            | "COALESCE"
+                            | "NULLIF"
+                            | "LEFT"
+                            | "RIGHT"
+                            | "CURRENT_TIMESTAMP"
+                            | "CURRENT_USER"
+                            | "SESSION_USER"
+                            | "SYSTEM_USER"
+                            | "USER"
                     )
                 } else {
-                    !matches!(
-                        u.as_str(),
-                        "SEND" | "RECEIVE" | "GET" | "MOVE" | "THROW"
-                    )
+                    !matches!(u.as_str(), "SEND" | "RECEIVE" | "GET" | "MOVE" | "THROW")
                 }
             }
             Tok::Eof => false,

@@ -25,14 +25,41 @@ pub(crate) type PResult<T> = Result<T, ParseError>;
 /// Maximum nesting depth of statements / expressions / queries.
 pub(crate) const MAX_DEPTH: usize = 200;
 
-/// Maximum number of infix operators chained at one expression level (bounds
-/// the depth of left-deep trees so printing and dropping them stays safe).
-pub(crate) const MAX_CHAIN: usize = 5000;
+/// Nesting depth handled on the caller's stack. Deeper inputs are re-parsed
+/// on a helper thread with a large stack (unoptimised builds use several KB
+/// of stack per nesting level), still bounded by [`MAX_DEPTH`].
+const INLINE_DEPTH: usize = 48;
+
+/// Stack size of the helper thread used for deeply nested inputs.
+const DEEP_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Maximum depth of the produced tree, counting both nesting and chains of
+/// infix operators (left-deep trees), so that printing and dropping an AST
+/// never recurses too deeply.
+pub(crate) const MAX_TREE_DEPTH: usize = 400;
 
 /// Parses one batch of T-SQL into statements.
 pub(crate) fn parse_batch(sql: &str) -> PResult<Vec<Stmt>> {
+    match parse_with_limit(sql, INLINE_DEPTH) {
+        Err(e) if e.number == 191 => {
+            let owned = sql.to_string();
+            let spawned = std::thread::Builder::new()
+                .name("sbroker-tsql-deep-parse".into())
+                .stack_size(DEEP_STACK_BYTES)
+                .spawn(move || parse_with_limit(&owned, MAX_DEPTH));
+            match spawned {
+                Ok(handle) => handle.join().unwrap_or(Err(e)),
+                Err(_) => Err(e),
+            }
+        }
+        r => r,
+    }
+}
+
+fn parse_with_limit(sql: &str, max_depth: usize) -> PResult<Vec<Stmt>> {
     let toks = tokenize(sql)?;
     let mut p = Parser::new(sql, toks);
+    p.max_depth = max_depth;
     let stmts = p.parse_statement_list(|_| false)?;
     if !p.at_eof() {
         return Err(p.err());
@@ -47,6 +74,11 @@ pub(crate) struct Parser<'a> {
     eof: Token,
     pos: usize,
     depth: usize,
+    max_depth: usize,
+    /// Current tree depth estimate (nesting + operator chains on the path).
+    pub(crate) weight: usize,
+    /// Highest `weight` reached since the last reset (see the expression parser).
+    pub(crate) peak: usize,
 }
 
 /// Statement kinds that must be preceded by `;` unless first in their list.
@@ -76,6 +108,9 @@ impl<'a> Parser<'a> {
             eof,
             pos: 0,
             depth: 0,
+            max_depth: MAX_DEPTH,
+            weight: 0,
+            peak: 0,
         }
     }
 
@@ -91,14 +126,6 @@ impl<'a> Parser<'a> {
 
     pub(crate) fn peek_nth(&self, n: usize) -> &Tok {
         &self.token_at(n).tok
-    }
-
-    pub(crate) fn advance(&mut self) -> Token {
-        let t = self.token_at(0).clone();
-        if self.pos < self.toks.len() {
-            self.pos += 1;
-        }
-        t
     }
 
     pub(crate) fn at_eof(&self) -> bool {
@@ -220,20 +247,28 @@ impl<'a> Parser<'a> {
     /// Enters one nesting level; fails beyond [`MAX_DEPTH`].
     pub(crate) fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            let t = self.token_at(0);
-            return Err(ParseError::new(
-                191,
-                "Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.",
-                t.line,
-                t.col,
-            ));
+        self.weight += 1;
+        self.peak = self.peak.max(self.weight);
+        if self.depth > self.max_depth || self.weight > MAX_TREE_DEPTH {
+            return Err(self.too_deep());
         }
         Ok(())
     }
 
     pub(crate) fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+        self.weight = self.weight.saturating_sub(1);
+    }
+
+    /// The nesting-too-deep error at the current token.
+    pub(crate) fn too_deep(&self) -> ParseError {
+        let t = self.token_at(0);
+        ParseError::new(
+            191,
+            "Some part of your SQL statement is nested too deeply. Rewrite the query or break it up into smaller queries.",
+            t.line,
+            t.col,
+        )
     }
 
     // ----- common terminals -----

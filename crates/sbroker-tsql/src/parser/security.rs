@@ -151,7 +151,10 @@ impl Parser<'_> {
         } else {
             return Err(self.err());
         };
-        Ok(StmtKind::CreateLogin(Box::new(CreateLogin { name, source })))
+        Ok(StmtKind::CreateLogin(Box::new(CreateLogin {
+            name,
+            source,
+        })))
     }
 
     /// `CREATE USER name [WITHOUT LOGIN | {FOR | FROM} LOGIN l | {FOR | FROM} CERTIFICATE c]

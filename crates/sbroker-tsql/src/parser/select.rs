@@ -286,8 +286,7 @@ impl Parser<'_> {
         // qualifier.*  (a.b.*)
         {
             let mut n = 0;
-            while matches!(self.peek_nth(n), Tok::Word { .. }) && self.is_sym_at(n + 1, Sym::Dot)
-            {
+            while matches!(self.peek_nth(n), Tok::Word { .. }) && self.is_sym_at(n + 1, Sym::Dot) {
                 if self.is_sym_at(n + 2, Sym::Star) {
                     let q = self.parse_object_name()?;
                     self.expect_sym(Sym::Dot)?;
@@ -455,7 +454,10 @@ impl Parser<'_> {
 
     fn parse_table_source_inner(&mut self) -> PResult<TableSource> {
         if self.is_sym(Sym::LParen) {
-            if self.is_kw_at(1, "SELECT") || self.is_kw_at(1, "WITH") || self.is_sym_at(1, Sym::LParen) && self.is_kw_at(2, "SELECT") {
+            if self.is_kw_at(1, "SELECT")
+                || self.is_kw_at(1, "WITH")
+                || self.is_sym_at(1, Sym::LParen) && self.is_kw_at(2, "SELECT")
+            {
                 self.pos += 1;
                 let q = self.parse_query()?;
                 self.expect_sym(Sym::RParen)?;

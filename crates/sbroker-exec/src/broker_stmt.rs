@@ -1,0 +1,689 @@
+//! Service Broker statements: DDL of message types, contracts, queues and services, and
+//! BEGIN DIALOG, SEND, RECEIVE, WAITFOR, GET CONVERSATION GROUP, MOVE, END CONVERSATION,
+//! BEGIN CONVERSATION TIMER — mapped onto the engine's typed API.
+
+use std::time::Duration;
+
+use sbroker_engine as eng;
+use sbroker_tsql::ast::{self, BinaryOp, Expr, SelectItem, StmtKind};
+use sbroker_types::{ServerError, SqlType, Uuid, Value};
+
+use crate::expr::{RowCtx, sql_type_of};
+use crate::query::{Relation, TableRef, col, queue_columns, queue_values};
+use crate::{Executor, Flow, ResultSink};
+
+fn unsupported(what: &str) -> ServerError {
+    ServerError::new(
+        40000,
+        format!("{what} is not supported by this version of sbroker."),
+    )
+}
+
+fn validation(v: &Option<ast::Validation>) -> Result<eng::Validation, ServerError> {
+    Ok(match v {
+        None | Some(ast::Validation::None) => eng::Validation::None,
+        Some(ast::Validation::Empty) => eng::Validation::Empty,
+        Some(ast::Validation::WellFormedXml) => eng::Validation::WellFormedXml,
+        Some(ast::Validation::ValidXml(c)) => {
+            return Err(ServerError::new(
+                2211,
+                format!(
+                    "XML schema collection '{c}' does not exist (VALID_XML WITH SCHEMA COLLECTION is not supported yet)."
+                ),
+            ));
+        }
+    })
+}
+
+fn queue_name(n: &ast::ObjectName) -> eng::QueueName {
+    eng::QueueName {
+        database: n.database().map(|i| i.value.clone()),
+        schema: n.schema().map(|i| i.value.clone()),
+        name: n.name().map(|i| i.value.clone()).unwrap_or_default(),
+    }
+}
+
+impl Executor {
+    fn guid_arg(&mut self, e: &Expr, null_error: i32, what: &str) -> Result<Uuid, ServerError> {
+        let v = self.eval(e, &RowCtx::EMPTY)?;
+        match v {
+            Value::Null => Err(ServerError::new(
+                null_error,
+                format!("The {what} is missing. Specify a {what}."),
+            )),
+            other => match other.cast(&SqlType::UniqueIdentifier)? {
+                Value::Guid(g) => Ok(g),
+                _ => Err(ServerError::new(
+                    null_error,
+                    format!("The {what} is missing."),
+                )),
+            },
+        }
+    }
+
+    fn int_arg(&mut self, e: &Expr) -> Result<Option<i64>, ServerError> {
+        match self.eval(e, &RowCtx::EMPTY)?.cast(&SqlType::BigInt)? {
+            Value::BigInt(i) => Ok(Some(i)),
+            _ => Ok(None),
+        }
+    }
+
+    fn string_arg(&mut self, e: &Expr) -> Result<Option<String>, ServerError> {
+        match self.eval(e, &RowCtx::EMPTY)? {
+            Value::Null => Ok(None),
+            v => Ok(Some(v.to_display_string())),
+        }
+    }
+
+    fn queue_opts(&mut self, o: &ast::QueueOptions) -> Result<eng::QueueOptions, ServerError> {
+        let mut q = eng::QueueOptions {
+            status: o.status,
+            retention: o.retention,
+            ..Default::default()
+        };
+        if let Some(p) = &o.poison_message_handling {
+            q.poison_handling = Some(p.unwrap_or(true));
+        }
+        match &o.activation {
+            None => {}
+            Some(ast::Activation::Drop) => {
+                q.activation_given = true;
+                q.activation_drop = true;
+            }
+            Some(ast::Activation::Options(a)) => {
+                q.activation_given = true;
+                q.activation_status = a.status;
+                q.max_readers = a.max_queue_readers;
+                if let Some(p) = &a.procedure_name {
+                    let db = p
+                        .database()
+                        .map_or_else(|| self.session.database_name(), |d| d.value.clone());
+                    let schema = p.schema().map_or("dbo".to_string(), |s| s.value.clone());
+                    let name = p.name().map(|i| i.value.clone()).unwrap_or_default();
+                    q.activation_procedure = Some(format!("[{db}].[{schema}].[{name}]"));
+                }
+                q.execute_as = a.execute_as.as_ref().map(|e| match e {
+                    ast::ExecuteAs::Owner => -2,
+                    _ => 1,
+                });
+            }
+        }
+        Ok(q)
+    }
+
+    pub(crate) fn exec_broker(
+        &mut self,
+        k: &StmtKind,
+        sink: &mut dyn ResultSink,
+    ) -> Result<Flow, ServerError> {
+        match k {
+            StmtKind::CreateMessageType(m) => {
+                let v = validation(&m.validation)?;
+                self.session.create_message_type(&m.name.value, v)?;
+            }
+            StmtKind::AlterMessageType {
+                name,
+                validation: v,
+            } => {
+                let v = validation(&Some(v.clone()))?;
+                self.session.alter_message_type(&name.value, v)?;
+            }
+            StmtKind::CreateContract(c) => {
+                let items: Vec<(String, eng::SentBy)> = c
+                    .messages
+                    .iter()
+                    .map(|m| {
+                        let by = match m.sent_by {
+                            ast::SentBy::Initiator => eng::SentBy::Initiator,
+                            ast::SentBy::Target => eng::SentBy::Target,
+                            ast::SentBy::Any => eng::SentBy::Any,
+                        };
+                        (m.message_type.value.clone(), by)
+                    })
+                    .collect();
+                self.session.create_contract(&c.name.value, &items)?;
+            }
+            StmtKind::CreateQueue(q) => {
+                let opts = self.queue_opts(&q.options)?;
+                let qn = queue_name(&q.name);
+                let saved = self.session.database_id();
+                if let Some(db) = &qn.database {
+                    self.session.use_database(db)?;
+                }
+                let r = self.session.create_queue(
+                    qn.schema.as_deref().unwrap_or("dbo"),
+                    &qn.name,
+                    &opts,
+                );
+                self.session.set_database_id(saved);
+                r?;
+            }
+            StmtKind::AlterQueue(a) => {
+                let qn = queue_name(&a.name);
+                match &a.action {
+                    ast::AlterQueueAction::With(o) => {
+                        let opts = self.queue_opts(o)?;
+                        self.session.alter_queue(&qn, &opts)?;
+                    }
+                    // Storage maintenance: nothing to do, but the queue must exist.
+                    _ => {
+                        self.session.with_state(|st| {
+                            eng::resolve_queue(st, self.session.database_id(), &qn)
+                        })?;
+                    }
+                }
+            }
+            StmtKind::CreateService(s) => {
+                let contracts: Vec<String> = s.contracts.iter().map(|c| c.value.clone()).collect();
+                self.session
+                    .create_service_on(&s.name.value, &queue_name(&s.queue), &contracts)?;
+            }
+            StmtKind::AlterService(s) => {
+                let mut add = Vec::new();
+                let mut drop = Vec::new();
+                for c in &s.changes {
+                    match c {
+                        ast::ServiceContractChange::Add(i) => add.push(i.value.clone()),
+                        ast::ServiceContractChange::Drop(i) => drop.push(i.value.clone()),
+                    }
+                }
+                let q = s.queue.as_ref().map(queue_name);
+                self.session
+                    .alter_service(&s.name.value, q.as_ref(), &add, &drop)?;
+            }
+            StmtKind::DropBrokerObject { kind, name } => {
+                let n = name.name().map(|i| i.value.clone()).unwrap_or_default();
+                match kind {
+                    ast::BrokerObjectKind::MessageType => self.session.drop_message_type(&n)?,
+                    ast::BrokerObjectKind::Contract => self.session.drop_contract(&n)?,
+                    ast::BrokerObjectKind::Queue => self.session.drop_queue(&queue_name(name))?,
+                    ast::BrokerObjectKind::Service => self.session.drop_service(&n)?,
+                    other => return Err(unsupported(&format!("DROP {other:?}"))),
+                }
+            }
+            StmtKind::BeginDialog(d) => self.begin_dialog(d)?,
+            StmtKind::Send(s) => {
+                let mut handles = Vec::with_capacity(s.handles.len());
+                for h in &s.handles {
+                    handles.push(self.guid_arg(h, 8418, "conversation handle")?);
+                }
+                let body = match &s.body {
+                    None => None,
+                    Some(e) => match self.eval(e, &RowCtx::EMPTY)? {
+                        Value::Null => {
+                            return Err(ServerError::new(
+                                8433,
+                                "The message body may not be NULL. A zero-length UNICODE or binary string is allowed.",
+                            ));
+                        }
+                        v => v.to_bytes_for_body()?,
+                    },
+                };
+                let mt = s.message_type.as_ref().map(|m| m.value.clone());
+                self.session.send(&handles, mt.as_deref(), body)?;
+            }
+            StmtKind::Receive(r) => self.receive(r, eng::Wait::No, sink)?,
+            StmtKind::GetConversationGroup(g) => self.get_group(g, eng::Wait::No)?,
+            StmtKind::WaitFor(w) => {
+                let wait = match &w.timeout {
+                    None => eng::Wait::Forever,
+                    Some(t) => match self.int_arg(t)? {
+                        None => eng::Wait::Forever,
+                        Some(n) if n < 0 => eng::Wait::Forever,
+                        Some(n) => eng::Wait::For(Duration::from_millis(n as u64)),
+                    },
+                };
+                match &w.statement {
+                    ast::WaitForStatement::Receive(r) => self.receive(r, wait, sink)?,
+                    ast::WaitForStatement::GetConversationGroup(g) => self.get_group(g, wait)?,
+                }
+            }
+            StmtKind::MoveConversation { handle, group } => {
+                let h = self.guid_arg(handle, 8418, "conversation handle")?;
+                let g = self.guid_arg(group, 8420, "conversation group")?;
+                self.session.move_conversation(h, g)?;
+            }
+            StmtKind::EndConversation(e) => {
+                let h = self.guid_arg(&e.handle, 8418, "conversation handle")?;
+                let mode = match &e.option {
+                    None => eng::EndMode::Normal,
+                    Some(ast::EndConversationOption::Cleanup) => eng::EndMode::Cleanup,
+                    Some(ast::EndConversationOption::Error { code, description }) => {
+                        let code = self.int_arg(code)?;
+                        let desc = self.string_arg(description)?;
+                        match (code, desc) {
+                            (None, None) => {
+                                return Err(ServerError::new(
+                                    8424,
+                                    "The error code and error description are missing. Specify both the error code and description.",
+                                ));
+                            }
+                            (None, _) | (_, None) => {
+                                return Err(ServerError::new(
+                                    8419,
+                                    "Both the error code and the error description must be provided for END CONVERSATION WITH ERROR. Neither value can be NULL.",
+                                ));
+                            }
+                            (Some(c), Some(d)) => eng::EndMode::Error {
+                                code: i32::try_from(c).unwrap_or(0),
+                                description: d,
+                            },
+                        }
+                    }
+                };
+                self.session.end_conversation(h, &mode)?;
+            }
+            StmtKind::BeginConversationTimer { handle, timeout } => {
+                let h = self.guid_arg(handle, 8418, "conversation handle")?;
+                let t = self
+                    .int_arg(timeout)?
+                    .ok_or_else(|| ServerError::new(8410, "The timeout value must not be NULL."))?;
+                self.session.begin_conversation_timer(h, t)?;
+            }
+            StmtKind::CreateXmlSchemaCollection { .. } => {
+                return Err(unsupported("CREATE XML SCHEMA COLLECTION"));
+            }
+            StmtKind::CreateRoute(_) | StmtKind::AlterRoute { .. } => {
+                return Err(unsupported("CREATE/ALTER ROUTE"));
+            }
+            StmtKind::CreateRemoteServiceBinding(_)
+            | StmtKind::AlterRemoteServiceBinding { .. } => {
+                return Err(unsupported("REMOTE SERVICE BINDING"));
+            }
+            StmtKind::CreateBrokerPriority(_) | StmtKind::AlterBrokerPriority(_) => {
+                return Err(unsupported("BROKER PRIORITY"));
+            }
+            StmtKind::CreateEndpoint(_) | StmtKind::AlterEndpoint(_) => {
+                return Err(unsupported("CREATE/ALTER ENDPOINT"));
+            }
+            StmtKind::CreateEventNotification(_) | StmtKind::DropEventNotification { .. } => {
+                return Err(unsupported("EVENT NOTIFICATION"));
+            }
+            StmtKind::CreateMasterKey { .. }
+            | StmtKind::OpenMasterKey { .. }
+            | StmtKind::CloseMasterKey
+            | StmtKind::DropMasterKey => {
+                return Err(unsupported("MASTER KEY"));
+            }
+            StmtKind::CreateCertificate(_)
+            | StmtKind::AlterCertificate { .. }
+            | StmtKind::BackupCertificate { .. } => {
+                return Err(unsupported("CERTIFICATE"));
+            }
+            other => return Err(unsupported(&format!("Statement {}", stmt_name(other)))),
+        }
+        Ok(Flow::Next)
+    }
+
+    fn begin_dialog(&mut self, d: &ast::BeginDialog) -> Result<(), ServerError> {
+        match self.var_type(&d.handle) {
+            Some(SqlType::UniqueIdentifier) => {}
+            Some(_) => {
+                return Err(ServerError::new(
+                    8402,
+                    format!(
+                        "The data type of '{}' in the BEGIN DIALOG statement must be uniqueidentifier.",
+                        d.handle
+                    ),
+                ));
+            }
+            None => {
+                return Err(ServerError::new(
+                    137,
+                    format!("Must declare the scalar variable \"{}\".", d.handle),
+                ));
+            }
+        }
+        let to = self.string_arg(&d.to_service)?.ok_or_else(|| {
+            ServerError::new(8421, "The service name is missing. Specify a service name.")
+        })?;
+        let broker_instance = match &d.broker_instance {
+            Some(e) => self.string_arg(e)?,
+            None => None,
+        };
+        let related =
+            match &d.related {
+                None => None,
+                Some(ast::RelatedConversation::Conversation(e)) => Some(
+                    eng::Related::Conversation(self.guid_arg(e, 8418, "conversation handle")?),
+                ),
+                Some(ast::RelatedConversation::Group(e)) => Some(eng::Related::Group(
+                    self.guid_arg(e, 8420, "conversation group")?,
+                )),
+            };
+        let lifetime_s = match &d.lifetime {
+            None => None,
+            Some(e) => match self.int_arg(e)? {
+                None => {
+                    return Err(ServerError::new(
+                        8406,
+                        "The dialog lifetime can not be NULL. Specify a valid dialog lifetime value from 1 to 2147483647.",
+                    ));
+                }
+                Some(n) => Some(n),
+            },
+        };
+        let args = eng::BeginDialog {
+            from_service: d.from_service.value.clone(),
+            to_service: to,
+            broker_instance,
+            contract: d.contract.as_ref().map(|c| c.value.clone()),
+            related,
+            lifetime_s,
+            encryption: d.encryption.unwrap_or(true),
+        };
+        let h = self.session.begin_dialog(&args)?;
+        self.set_var(&d.handle, Value::Guid(h))
+    }
+
+    fn get_group(
+        &mut self,
+        g: &ast::GetConversationGroup,
+        wait: eng::Wait,
+    ) -> Result<(), ServerError> {
+        match self.var_type(&g.group_variable) {
+            Some(SqlType::UniqueIdentifier) => {}
+            Some(_) => {
+                return Err(ServerError::new(
+                    8402,
+                    format!(
+                        "The data type of '{}' in the GET CONVERSATION GROUP statement must be uniqueidentifier.",
+                        g.group_variable
+                    ),
+                ));
+            }
+            None => {
+                return Err(ServerError::new(
+                    137,
+                    format!("Must declare the scalar variable \"{}\".", g.group_variable),
+                ));
+            }
+        }
+        let r = self
+            .session
+            .get_conversation_group(&queue_name(&g.queue), wait)?;
+        self.rowcount = i64::from(r.is_some());
+        self.set_var(&g.group_variable, r.map_or(Value::Null, Value::Guid))
+    }
+
+    fn receive(
+        &mut self,
+        r: &ast::Receive,
+        wait: eng::Wait,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let assigns = r
+            .columns
+            .iter()
+            .filter(|c| matches!(c, SelectItem::Assign { .. }))
+            .count();
+        if assigns > 0 && assigns < r.columns.len() {
+            return Err(ServerError::new(
+                8447,
+                "A RECEIVE statement that assigns a value to a variable must not be combined with data retrieval operations.",
+            ));
+        }
+        if assigns > 0 && r.into.is_some() {
+            return Err(ServerError::new(
+                8450,
+                "Assignments in the RECEIVE projection are not allowed in conjunction with the INTO clause.",
+            ));
+        }
+        let top = match &r.top {
+            Some(t) => match self.int_arg(t)? {
+                Some(n) if n >= 0 => Some(n as u64),
+                _ => {
+                    return Err(ServerError::new(
+                        1060,
+                        "The number of rows in the TOP clause must be an integer.",
+                    ));
+                }
+            },
+            None => None,
+        };
+        let filter = match &r.selection {
+            None => eng::ReceiveFilter::None,
+            Some(w) => self.receive_filter(w)?,
+        };
+        let args = eng::Receive {
+            queue: queue_name(&r.queue),
+            top,
+            filter,
+            wait,
+        };
+        let rows = self.session.receive(&args)?;
+        self.rowcount = rows.len() as i64;
+        let qcols = queue_columns();
+        let mut out = Relation::default();
+        let mut first = true;
+        for row in &rows {
+            let vals = queue_values(row);
+            let ctx = RowCtx {
+                cols: &qcols,
+                vals: &vals,
+                group: None,
+                outer: None,
+            };
+            let mut projected = Vec::new();
+            for item in &r.columns {
+                match item {
+                    SelectItem::Wildcard | SelectItem::QualifiedWildcard(_) => {
+                        if first {
+                            out.cols.extend(qcols.iter().cloned());
+                        }
+                        projected.extend(vals.iter().cloned());
+                    }
+                    SelectItem::Expr { expr, alias } => {
+                        let v = self.eval(expr, &ctx)?;
+                        if first {
+                            let name = alias.as_ref().map(|a| a.value.clone()).unwrap_or_else(
+                                || match expr {
+                                    Expr::Column(n) => {
+                                        n.name().map(|i| i.value.clone()).unwrap_or_default()
+                                    }
+                                    _ => String::new(),
+                                },
+                            );
+                            let ty = column_type(expr, &qcols).unwrap_or_else(|| v.sql_type());
+                            out.cols.push(col(&name, ty));
+                        }
+                        projected.push(v);
+                    }
+                    SelectItem::Assign { variable, expr, .. } => {
+                        let v = self.eval(expr, &ctx)?;
+                        self.set_var(variable, v)?;
+                    }
+                }
+            }
+            first = false;
+            if assigns == 0 {
+                out.rows.push(projected);
+            }
+        }
+        if assigns > 0 {
+            return Ok(());
+        }
+        if rows.is_empty() {
+            // Empty result with full metadata.
+            for item in &r.columns {
+                match item {
+                    SelectItem::Wildcard | SelectItem::QualifiedWildcard(_) => {
+                        out.cols.extend(qcols.iter().cloned())
+                    }
+                    SelectItem::Expr { expr, alias } => {
+                        let name =
+                            alias
+                                .as_ref()
+                                .map(|a| a.value.clone())
+                                .unwrap_or_else(|| match expr {
+                                    Expr::Column(n) => {
+                                        n.name().map(|i| i.value.clone()).unwrap_or_default()
+                                    }
+                                    _ => String::new(),
+                                });
+                        out.cols.push(col(
+                            &name,
+                            column_type(expr, &qcols).unwrap_or(SqlType::Int),
+                        ));
+                    }
+                    SelectItem::Assign { .. } => {}
+                }
+            }
+        }
+        match &r.into {
+            Some(var) => {
+                self.table_var(var)?;
+                let t = TableRef::Var(var.clone());
+                self.insert_values(&t, &[], out.rows)?;
+            }
+            None => {
+                crate::stmt::emit(sink, &out);
+                if !self.nocount {
+                    sink.rows_affected(rows.len() as u64);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn receive_filter(&mut self, w: &Expr) -> Result<eng::ReceiveFilter, ServerError> {
+        let bad = || {
+            ServerError::new(
+                102,
+                "Incorrect syntax near 'WHERE'. The WHERE clause of RECEIVE may only test conversation_handle = value or conversation_group_id = value.",
+            )
+        };
+        let w = match w {
+            Expr::Nested(inner) => inner.as_ref(),
+            other => other,
+        };
+        let Expr::Binary {
+            left,
+            op: BinaryOp::Eq,
+            right,
+        } = w
+        else {
+            return Err(bad());
+        };
+        let Expr::Column(c) = left.as_ref() else {
+            return Err(bad());
+        };
+        if matches!(right.as_ref(), Expr::Column(_)) {
+            return Err(bad());
+        }
+        let name = c
+            .name()
+            .map(|i| i.value.to_ascii_lowercase())
+            .unwrap_or_default();
+        match name.as_str() {
+            "conversation_handle" => Ok(eng::ReceiveFilter::Conversation(self.guid_arg(
+                right,
+                8418,
+                "conversation handle",
+            )?)),
+            "conversation_group_id" => Ok(eng::ReceiveFilter::Group(self.guid_arg(
+                right,
+                8420,
+                "conversation group",
+            )?)),
+            _ => Err(bad()),
+        }
+    }
+
+    /// True when a user function with this name exists (none can be created yet).
+    pub(crate) fn is_user_function(&self, _name: &ast::ObjectName) -> bool {
+        false
+    }
+
+    /// OBJECT_ID('name'): queues, tables, procedures of the current or named database.
+    pub(crate) fn object_id(&mut self, name: &str) -> Result<Option<i32>, ServerError> {
+        if name.starts_with('#') || name.to_ascii_lowercase().starts_with("tempdb..#") {
+            let key = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+            return Ok(self.temp_tables.get(&key).map(|_| -1));
+        }
+        let stmts = match sbroker_tsql::parse_batch(&format!("SELECT * FROM {name}")) {
+            Ok(s) => s,
+            Err(_) => return Ok(None),
+        };
+        let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return Ok(None);
+        };
+        let ast::SetExpr::Select(sel) = &q.body else {
+            return Ok(None);
+        };
+        let Some(ast::TableSource::Table { name: on, .. }) = sel.from.first().map(|t| &t.source)
+        else {
+            return Ok(None);
+        };
+        let Ok((db, schema, obj)) = self.split_name(on) else {
+            return Ok(None);
+        };
+        if let Some(def) = self.find_table(db, schema.as_deref(), &obj) {
+            return Ok(Some(def.object_id));
+        }
+        let key = crate::tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        let proc_id = self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.objects.get(&(crate::tables::KIND_PROC.to_string(), key)))
+                .and_then(|v| serde_json::from_slice::<crate::stmt::StoredProc>(v).ok())
+                .map(|p| p.object_id)
+        });
+        if proc_id.is_some() {
+            return Ok(proc_id);
+        }
+        Ok(self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.queue_by_name(schema.as_deref(), &obj))
+                .map(|q| q.id)
+        }))
+    }
+
+    /// OBJECT_NAME(id) in the current database.
+    pub(crate) fn object_name(&self, id: i32) -> Option<String> {
+        let db = self.session.database_id();
+        self.session.with_state(|st| {
+            let d = st.db(db)?;
+            if let Some(q) = d.queues.get(&id) {
+                return Some(q.name.clone());
+            }
+            d.objects.iter().find_map(|((kind, _), v)| {
+                if kind == crate::tables::KIND_TABLE {
+                    serde_json::from_slice::<crate::tables::TableDef>(v)
+                        .ok()
+                        .filter(|t| t.object_id == id)
+                        .map(|t| t.name)
+                } else if kind == crate::tables::KIND_PROC {
+                    serde_json::from_slice::<crate::stmt::StoredProc>(v)
+                        .ok()
+                        .filter(|p| p.object_id == id)
+                        .map(|p| p.name)
+                } else {
+                    None
+                }
+            })
+        })
+    }
+}
+
+fn column_type(e: &Expr, cols: &[crate::expr::RelCol]) -> Option<SqlType> {
+    match e {
+        Expr::Column(n) => {
+            let name = n.name().map(|i| i.value.as_str()).unwrap_or_default();
+            cols.iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .map(|c| c.ty.clone())
+        }
+        Expr::Cast { data_type, .. } | Expr::Convert { data_type, .. } => {
+            sql_type_of(data_type, true).ok()
+        }
+        _ => None,
+    }
+}
+
+fn stmt_name(k: &StmtKind) -> String {
+    let s = format!("{k:?}");
+    s.split(['(', ' ', '{'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}

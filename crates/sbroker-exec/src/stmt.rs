@@ -1,0 +1,1713 @@
+//! Statement execution: control flow, variables, TRY/CATCH, transactions, procedures and
+//! EXEC, dynamic SQL, cursors, user tables (DDL and DML) and databases.
+
+use std::sync::Arc;
+
+use sbroker_tsql::ast::{self, AssignOp, DmlTarget, Expr, Stmt, StmtKind};
+use sbroker_types::{ServerError, SqlType, StrLen, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::expr::{RelCol, RowCtx, sql_type_of};
+use crate::query::{Relation, TableRef, col};
+use crate::tables::{self, ColumnDef, KIND_PROC, KIND_TABLE, MemTable, StoredType, TableDef};
+use crate::{Executor, Flow, Frame, NESTING_MAX, ResultSink, Var};
+
+/// A stored procedure as kept in the engine (kind `P`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredProc {
+    pub object_id: i32,
+    pub schema: String,
+    pub name: String,
+    /// Canonical text of the CREATE PROCEDURE statement.
+    pub source: String,
+    pub create_ts: i64,
+}
+
+fn unsupported(what: &str) -> ServerError {
+    ServerError::new(
+        40000,
+        format!("{what} is not supported by this version of sbroker."),
+    )
+}
+
+pub(crate) fn apply_assign_op(
+    ex: &mut Executor,
+    var: &str,
+    op: AssignOp,
+    v: Value,
+) -> Result<Value, ServerError> {
+    if op == AssignOp::Assign {
+        return Ok(v);
+    }
+    let cur = ex.get_var(var)?;
+    let a = match op {
+        AssignOp::Add => sbroker_types::ArithOp::Add,
+        AssignOp::Sub => sbroker_types::ArithOp::Sub,
+        AssignOp::Mul => sbroker_types::ArithOp::Mul,
+        AssignOp::Div => sbroker_types::ArithOp::Div,
+        AssignOp::Mod => sbroker_types::ArithOp::Mod,
+        AssignOp::BitAnd => sbroker_types::ArithOp::BitAnd,
+        AssignOp::BitOr => sbroker_types::ArithOp::BitOr,
+        AssignOp::BitXor => sbroker_types::ArithOp::BitXor,
+        AssignOp::Assign => return Ok(v),
+    };
+    sbroker_types::ops::arith(a, &cur, &v)
+}
+
+fn type_to_stored(dt: &ast::DataType) -> StoredType {
+    let args = match &dt.params {
+        ast::TypeParams::Max => vec![-1],
+        ast::TypeParams::Numbers(ns) => ns.iter().map(|n| *n as i64).collect(),
+        _ => Vec::new(),
+    };
+    StoredType {
+        name: dt.name.name().map(|i| i.value.clone()).unwrap_or_default(),
+        args,
+    }
+}
+
+fn columns_to_def(
+    cols: &[ast::ColumnDef],
+    constraints: &[ast::TableConstraint],
+    name: &str,
+    schema: &str,
+    object_id: i32,
+    now: i64,
+) -> Result<TableDef, ServerError> {
+    let mut out = Vec::new();
+    let mut pk = Vec::new();
+    for (i, c) in cols.iter().enumerate() {
+        let Some(dt) = &c.data_type else {
+            return Err(unsupported("A computed column"));
+        };
+        sql_type_of(dt, false)?;
+        let mut nullable = true;
+        let mut identity = None;
+        let mut default = None;
+        for k in &c.constraints {
+            match &k.kind {
+                ast::ColumnConstraintKind::NotNull => nullable = false,
+                ast::ColumnConstraintKind::Null => nullable = true,
+                ast::ColumnConstraintKind::Identity(seed) => {
+                    identity = Some(seed.unwrap_or((1, 1)));
+                    nullable = false;
+                }
+                ast::ColumnConstraintKind::PrimaryKey(_) => {
+                    pk.push(i);
+                    nullable = false;
+                }
+                ast::ColumnConstraintKind::Default(e) => default = Some(e.to_string()),
+                _ => {}
+            }
+        }
+        out.push(ColumnDef {
+            name: c.name.value.clone(),
+            ty: type_to_stored(dt),
+            nullable,
+            identity,
+            default,
+        });
+    }
+    for k in constraints {
+        if let ast::TableConstraintKind::PrimaryKey { columns, .. } = &k.kind {
+            for ic in columns {
+                let idx = out
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(&ic.name.value))
+                    .ok_or_else(|| {
+                        ServerError::new(
+                            1911,
+                            format!(
+                                "Column name '{}' does not exist in the target table or view.",
+                                ic.name.value
+                            ),
+                        )
+                    })?;
+                if let Some(c) = out.get_mut(idx) {
+                    c.nullable = false;
+                }
+                pk.push(idx);
+            }
+        }
+    }
+    let seed = out.iter().find_map(|c| c.identity).map_or(1, |(s, _)| s);
+    Ok(TableDef {
+        object_id,
+        schema: schema.into(),
+        name: name.into(),
+        columns: out,
+        primary_key: pk,
+        next_identity: seed,
+        next_row: 1,
+        create_ts: now,
+    })
+}
+
+impl Executor {
+    pub(crate) fn exec_block(
+        &mut self,
+        stmts: &[Stmt],
+        sink: &mut dyn ResultSink,
+    ) -> Result<Flow, ServerError> {
+        for s in stmts {
+            let flow = self.exec_stmt(s, sink)?;
+            if flow != Flow::Next {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    fn exec_stmt(&mut self, s: &Stmt, sink: &mut dyn ResultSink) -> Result<Flow, ServerError> {
+        self.line = s.line;
+        let r = self.exec_kind(&s.kind, sink);
+        match r {
+            Ok(f) => {
+                if !matches!(
+                    s.kind,
+                    StmtKind::If { .. }
+                        | StmtKind::While { .. }
+                        | StmtKind::Block(_)
+                        | StmtKind::TryCatch { .. }
+                ) {
+                    self.last_error = 0;
+                }
+                Ok(f)
+            }
+            Err(mut e) => {
+                if e.line.is_none() {
+                    e.line = Some(s.line);
+                }
+                if e.procedure.is_none() {
+                    e.procedure = self.frames.last().and_then(|f| f.procedure.clone());
+                }
+                self.last_error = e.number;
+                if self.xact_abort && self.session.in_transaction() && e.severity >= 11 {
+                    let _ = self.session.rollback();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn eval0(&mut self, e: &Expr) -> Result<Value, ServerError> {
+        self.eval(e, &RowCtx::EMPTY)
+    }
+
+    fn exec_kind(&mut self, k: &StmtKind, sink: &mut dyn ResultSink) -> Result<Flow, ServerError> {
+        match k {
+            StmtKind::Select(q) => {
+                self.exec_select(q, sink)?;
+            }
+            StmtKind::Insert(i) => {
+                let n = self.exec_insert(i, sink)?;
+                self.report_rows(n, sink);
+            }
+            StmtKind::Update(u) => {
+                let n = self.exec_update(u)?;
+                self.report_rows(n, sink);
+            }
+            StmtKind::Delete(d) => {
+                let n = self.exec_delete(d)?;
+                self.report_rows(n, sink);
+            }
+            StmtKind::Declare(vars) => {
+                for v in vars {
+                    let ty = sql_type_of(&v.data_type, false)?;
+                    let key = v.name.to_ascii_lowercase();
+                    let init = match &v.init {
+                        Some(e) => self.eval0(e)?.assign_to(&ty)?,
+                        None => Value::Null,
+                    };
+                    let frame = self
+                        .frames
+                        .last_mut()
+                        .ok_or_else(|| ServerError::new(137, "no scope"))?;
+                    if frame.vars.contains_key(&key) {
+                        return Err(ServerError::new(
+                            134,
+                            format!(
+                                "The variable name '{}' has already been declared. Variable names must be unique within a query batch or stored procedure.",
+                                v.name
+                            ),
+                        ));
+                    }
+                    frame.vars.insert(key, Var::Scalar { ty, value: init });
+                }
+            }
+            StmtKind::DeclareTable(t) => {
+                let def = columns_to_def(&t.columns, &t.constraints, &t.name, "dbo", 0, 0)?;
+                let frame = self
+                    .frames
+                    .last_mut()
+                    .ok_or_else(|| ServerError::new(137, "no scope"))?;
+                frame
+                    .vars
+                    .insert(t.name.to_ascii_lowercase(), Var::Table(MemTable::new(def)));
+            }
+            StmtKind::DeclareCursor(c) => {
+                self.cursors.insert(
+                    c.name.value.to_ascii_lowercase(),
+                    crate::Cursor {
+                        query: c.query.clone(),
+                        rows: None,
+                        pos: 0,
+                    },
+                );
+            }
+            StmtKind::OpenCursor(c) => {
+                let name = cursor_name(c);
+                let q = self
+                    .cursors
+                    .get(&name)
+                    .map(|c| c.query.clone())
+                    .ok_or_else(|| no_cursor(&name))?;
+                let rel = self.run_query(&q, None)?;
+                if let Some(cur) = self.cursors.get_mut(&name) {
+                    cur.rows = Some(rel.rows);
+                    cur.pos = 0;
+                }
+            }
+            StmtKind::Fetch(f) => {
+                let name = cursor_name(&f.cursor);
+                let cur = self
+                    .cursors
+                    .get_mut(&name)
+                    .ok_or_else(|| no_cursor(&name))?;
+                let rows = cur
+                    .rows
+                    .as_ref()
+                    .ok_or_else(|| ServerError::new(16917, "Cursor is not open."))?;
+                let idx = match &f.direction {
+                    Some(ast::FetchDirection::First) => 0,
+                    Some(ast::FetchDirection::Last) => rows.len().saturating_sub(1),
+                    Some(ast::FetchDirection::Prior) => cur.pos.saturating_sub(2),
+                    _ => cur.pos,
+                };
+                let row = rows.get(idx).cloned();
+                cur.pos = idx + 1;
+                match row {
+                    Some(r) => {
+                        self.fetch_status = 0;
+                        for (var, v) in f.into.iter().zip(r) {
+                            self.set_var(var, v)?;
+                        }
+                    }
+                    None => self.fetch_status = -1,
+                }
+            }
+            StmtKind::CloseCursor(c) => {
+                if let Some(cur) = self.cursors.get_mut(&cursor_name(c)) {
+                    cur.rows = None;
+                }
+            }
+            StmtKind::Deallocate(c) => {
+                self.cursors.remove(&cursor_name(c));
+            }
+            StmtKind::SetVariable { name, op, value } => {
+                let v = self.eval0(value)?;
+                let v = apply_assign_op(self, name, *op, v)?;
+                self.set_var(name, v)?;
+            }
+            StmtKind::SetOptions { options, on } => {
+                for o in options {
+                    match o.to_ascii_uppercase().as_str() {
+                        "NOCOUNT" => self.nocount = *on,
+                        "XACT_ABORT" => self.xact_abort = *on,
+                        _ => {}
+                    }
+                }
+            }
+            StmtKind::SetOptionValue { .. }
+            | StmtKind::SetTransactionIsolationLevel(_)
+            | StmtKind::SetIdentityInsert { .. } => {}
+            StmtKind::If {
+                condition,
+                then_stmt,
+                else_stmt,
+            } => {
+                if self.eval_pred(condition, &RowCtx::EMPTY)? == Some(true) {
+                    return self.exec_stmt(then_stmt, sink);
+                } else if let Some(e) = else_stmt {
+                    return self.exec_stmt(e, sink);
+                }
+            }
+            StmtKind::While { condition, body } => {
+                let mut guard: u64 = 0;
+                while self.eval_pred(condition, &RowCtx::EMPTY)? == Some(true) {
+                    guard += 1;
+                    if guard > 1_000_000_000 {
+                        return Err(ServerError::new(
+                            40000,
+                            "WHILE loop iteration limit reached.",
+                        ));
+                    }
+                    match self.exec_stmt(body, sink)? {
+                        Flow::Break => break,
+                        Flow::Continue | Flow::Next => {}
+                        ret @ Flow::Return(_) => return Ok(ret),
+                    }
+                }
+            }
+            StmtKind::Break => return Ok(Flow::Break),
+            StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Block(stmts) => return self.exec_block(stmts, sink),
+            StmtKind::TryCatch {
+                try_block,
+                catch_block,
+            } => match self.exec_block(try_block, sink) {
+                Ok(f) => return Ok(f),
+                Err(e) if e.severity >= 11 && e.severity < 20 => {
+                    self.caught.push(e);
+                    let r = self.exec_block(catch_block, sink);
+                    self.caught.pop();
+                    return r;
+                }
+                Err(e) => return Err(e),
+            },
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => Some(self.eval0(e)?),
+                    None => None,
+                };
+                return Ok(Flow::Return(v));
+            }
+            StmtKind::Print(e) => {
+                let v = self.eval0(e)?;
+                let text = match v {
+                    Value::Null => String::new(),
+                    other => match other.cast(&SqlType::NVarChar(StrLen::Max))? {
+                        Value::NVarChar(s) => s,
+                        _ => String::new(),
+                    },
+                };
+                sink.message(0, 0, &text);
+            }
+            StmtKind::Raiserror(r) => return self.raiserror(r, sink).map(|_| Flow::Next),
+            StmtKind::Throw(t) => {
+                return Err(match t {
+                    None => self.caught.last().cloned().ok_or_else(|| {
+                        ServerError::new(10704, "To rethrow an error, a THROW statement must be used inside a CATCH block.")
+                    })?,
+                    Some(t) => {
+                        let n = match self.eval0(&t.number)?.cast(&SqlType::Int)? {
+                            Value::Int(n) => n,
+                            _ => 50000,
+                        };
+                        if n < 50000 {
+                            return Err(ServerError::new(35100, format!("Error number {n} in the THROW statement is outside the valid range. Specify an error number in the valid range of 50000 to 2147483647.")));
+                        }
+                        let msg = match self.eval0(&t.message)? {
+                            Value::Null => String::new(),
+                            v => v.to_display_string(),
+                        };
+                        let state = match self.eval0(&t.state)?.cast(&SqlType::Int)? {
+                            Value::Int(s) => s.clamp(0, 255) as u8,
+                            _ => 1,
+                        };
+                        ServerError::new(n, msg).with_state(state)
+                    }
+                });
+            }
+            StmtKind::Goto(_) => return Err(unsupported("GOTO")),
+            StmtKind::Label(_) => {}
+            StmtKind::WaitForDelay(e) | StmtKind::WaitForTime(e) => {
+                let v = self.eval0(e)?;
+                let is_delay = matches!(k, StmtKind::WaitForDelay(_));
+                self.wait_for_time(&v, is_delay)?;
+            }
+            StmtKind::Use(db) => self.session.use_database(&db.value)?,
+            StmtKind::Exec(e) => {
+                self.exec_proc(e, sink)?;
+            }
+            StmtKind::ExecSql(e) => {
+                let v = self.eval0(e)?;
+                let sql = v.to_display_string();
+                self.dynamic_sql(&sql, Vec::new(), sink)?;
+            }
+            StmtKind::ExecuteAs(_) | StmtKind::Revert => {}
+            StmtKind::BeginTransaction(_) => self.session.begin_transaction()?,
+            StmtKind::Commit(_) => self.session.commit()?,
+            StmtKind::Rollback(name) => match name {
+                Some(ast::TranName::Name(n)) if self.session.has_savepoint(&n.value) => {
+                    self.session.rollback_to_savepoint(&n.value)?;
+                }
+                Some(ast::TranName::Variable(v)) => {
+                    let n = self.get_var(v)?.to_display_string();
+                    if self.session.has_savepoint(&n) {
+                        self.session.rollback_to_savepoint(&n)?;
+                    } else {
+                        self.session.rollback()?;
+                    }
+                }
+                _ => self.session.rollback()?,
+            },
+            StmtKind::SaveTransaction(name) => {
+                let n = match name {
+                    ast::TranName::Name(i) => i.value.clone(),
+                    ast::TranName::Variable(v) => self.get_var(v)?.to_display_string(),
+                };
+                self.session.save(&n)?;
+            }
+            StmtKind::CreateProcedure(p) => self.create_procedure(p, k)?,
+            StmtKind::CreateTable(t) => self.create_table(t)?,
+            StmtKind::Drop(d) => self.exec_drop(d)?,
+            StmtKind::CreateSchema { .. } | StmtKind::CreateIndex(_) => {}
+            StmtKind::CreateDatabase { name, .. } => {
+                self.ensure_no_transaction("CREATE DATABASE")?;
+                self.session.create_database(&name.value)?;
+            }
+            StmtKind::AlterDatabase(a) => self.alter_database(a)?,
+            StmtKind::TruncateTable(name) => {
+                let t = self.table_ref(name)?;
+                let (_, rows) = self.table_rows(&t)?;
+                for (id, _) in rows {
+                    self.delete_row(&t, id)?;
+                }
+            }
+            StmtKind::CreateFunction(_) => return Err(unsupported("CREATE FUNCTION")),
+            StmtKind::CreateTrigger(_) => return Err(unsupported("CREATE TRIGGER")),
+            StmtKind::CreateView(_) => return Err(unsupported("CREATE VIEW")),
+            StmtKind::AlterTable(_) => return Err(unsupported("ALTER TABLE")),
+            // Principals and permissions: every session runs as sysadmin (trust mode), so
+            // these statements are accepted and have no effect yet (docs/compatibility.md).
+            StmtKind::CreateUser(_)
+            | StmtKind::CreateLogin(_)
+            | StmtKind::CreateRole { .. }
+            | StmtKind::AlterRole { .. }
+            | StmtKind::Permission(_)
+            | StmtKind::AlterAuthorization { .. } => {}
+            other => return self.exec_broker(other, sink),
+        }
+        Ok(Flow::Next)
+    }
+
+    fn report_rows(&mut self, n: i64, sink: &mut dyn ResultSink) {
+        self.rowcount = n;
+        if !self.nocount {
+            sink.rows_affected(n as u64);
+        }
+    }
+
+    pub(crate) fn ensure_no_transaction(&self, what: &str) -> Result<(), ServerError> {
+        if self.session.in_transaction() {
+            return Err(ServerError::new(
+                226,
+                format!("{what} statement not allowed within multi-statement transaction."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn wait_for_time(&mut self, v: &Value, delay: bool) -> Result<(), ServerError> {
+        let t = match v.cast(&SqlType::Time)? {
+            Value::Time(t) => t,
+            _ => return Ok(()),
+        };
+        use chrono::Timelike;
+        let secs = f64::from(t.num_seconds_from_midnight()) + f64::from(t.nanosecond()) / 1e9;
+        let dur = if delay {
+            secs
+        } else {
+            let now = chrono::Utc::now().naive_utc().time();
+            let n = f64::from(now.num_seconds_from_midnight());
+            if secs >= n {
+                secs - n
+            } else {
+                secs + 86400.0 - n
+            }
+        };
+        let cancel = self.session.cancel_flag();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs_f64(dur.max(0.0));
+        while std::time::Instant::now() < deadline {
+            if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(ServerError::new(3617, "The query was cancelled.").with_severity(11));
+            }
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+        }
+        Ok(())
+    }
+
+    fn raiserror(
+        &mut self,
+        r: &ast::Raiserror,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let msg = self.eval0(&r.message)?;
+        let sev = match self.eval0(&r.severity)?.cast(&SqlType::Int)? {
+            Value::Int(n) => n.clamp(0, 25) as u8,
+            _ => 16,
+        };
+        let state = match self.eval0(&r.state)?.cast(&SqlType::Int)? {
+            Value::Int(n) => n.clamp(0, 255) as u8,
+            _ => 1,
+        };
+        let mut args = Vec::new();
+        for a in &r.args {
+            args.push(self.eval0(a)?);
+        }
+        let (number, text) = match msg {
+            Value::Int(n) => (n, format!("Error {n}")),
+            other => (
+                50000,
+                crate::expr::format_message(&other.to_display_string(), &args)?,
+            ),
+        };
+        if sev <= 10 {
+            sink.message(number, sev, &text);
+            return Ok(());
+        }
+        Err(ServerError::new(number, text)
+            .with_severity(sev)
+            .with_state(state))
+    }
+
+    fn exec_select(
+        &mut self,
+        q: &ast::Query,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        // SELECT … INTO #t creates a table from the result.
+        if let ast::SetExpr::Select(sel) = &q.body {
+            if let Some(into) = &sel.into {
+                let mut inner = q.clone();
+                if let ast::SetExpr::Select(s) = &mut inner.body {
+                    s.into = None;
+                }
+                let rel = self.run_query(&inner, None)?;
+                return self.select_into(into, rel, sink);
+            }
+        }
+        let assigning = matches!(&q.body, ast::SetExpr::Select(s) if s.items.iter().any(|i| matches!(i, ast::SelectItem::Assign { .. })));
+        let rel = self.run_query(q, None)?;
+        if assigning {
+            return Ok(());
+        }
+        self.rowcount = rel.rows.len() as i64;
+        emit(sink, &rel);
+        if !self.nocount {
+            sink.rows_affected(rel.rows.len() as u64);
+        }
+        Ok(())
+    }
+
+    fn select_into(
+        &mut self,
+        into: &ast::ObjectName,
+        rel: Relation,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let name = into.name().map(|i| i.value.clone()).unwrap_or_default();
+        let columns: Vec<ColumnDef> = rel
+            .cols
+            .iter()
+            .map(|c| ColumnDef {
+                name: c.name.clone(),
+                ty: stored_of(&c.ty),
+                nullable: true,
+                identity: None,
+                default: None,
+            })
+            .collect();
+        let def = TableDef {
+            object_id: 0,
+            schema: "dbo".into(),
+            name: name.clone(),
+            columns,
+            primary_key: Vec::new(),
+            next_identity: 1,
+            next_row: 1,
+            create_ts: 0,
+        };
+        let n = rel.rows.len() as i64;
+        if name.starts_with('#') {
+            let key = name.to_ascii_lowercase();
+            if self.temp_tables.contains_key(&key) {
+                return Err(crate::sbroker_engine_exists(&name));
+            }
+            let mut t = MemTable::new(def);
+            for (i, r) in rel.rows.into_iter().enumerate() {
+                t.rows.insert(i as i64 + 1, r);
+            }
+            t.def.next_row = n + 1;
+            self.temp_tables.insert(key, t);
+        } else {
+            let (db, schema, obj) = self.split_name(into)?;
+            if self.find_table(db, schema.as_deref(), &obj).is_some() {
+                return Err(crate::sbroker_engine_exists(&obj));
+            }
+            let mut def = def;
+            def.object_id = self.session.allocate_object_id()?;
+            def.schema = schema.unwrap_or_else(|| "dbo".into());
+            def.create_ts = now_ts();
+            self.save_table_def(db, &def)?;
+            let t = TableRef::User(db, def);
+            for r in rel.rows {
+                self.insert_row(&t, r)?;
+            }
+        }
+        self.report_rows(n, sink);
+        Ok(())
+    }
+
+    fn save_table_def(&mut self, db: i32, def: &TableDef) -> Result<(), ServerError> {
+        let bytes = serde_json::to_vec(def).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        self.session.put_object(
+            db,
+            KIND_TABLE,
+            &tables::table_key(&def.schema, &def.name),
+            Some(bytes),
+        )
+    }
+
+    /// Inserts a row (already converted to column types); returns the row id.
+    pub(crate) fn insert_row(&mut self, t: &TableRef, row: Vec<Value>) -> Result<i64, ServerError> {
+        match t {
+            TableRef::User(db, def) => {
+                // Re-read the definition: its row counter moves with every insert.
+                let mut def = self
+                    .find_table(*db, Some(&def.schema), &def.name)
+                    .unwrap_or_else(|| def.clone());
+                let id = def.next_row;
+                def.next_row += 1;
+                self.save_table_def(*db, &def)?;
+                self.session.put_user_row(
+                    *db,
+                    i64::from(def.object_id),
+                    id,
+                    Some(Arc::new(tables::encode_row(&row))),
+                )?;
+                Ok(id)
+            }
+            TableRef::Temp(key) => {
+                let t = self
+                    .temp_tables
+                    .get_mut(key)
+                    .ok_or_else(|| ServerError::new(208, "Invalid object name."))?;
+                let id = t.def.next_row;
+                t.def.next_row += 1;
+                t.rows.insert(id, row);
+                Ok(id)
+            }
+            TableRef::Var(name) => {
+                let key = name.to_ascii_lowercase();
+                match self.frames.last_mut().and_then(|f| f.vars.get_mut(&key)) {
+                    Some(Var::Table(t)) => {
+                        let id = t.def.next_row;
+                        t.def.next_row += 1;
+                        t.rows.insert(id, row);
+                        Ok(id)
+                    }
+                    _ => Err(ServerError::new(
+                        1087,
+                        format!("Must declare the table variable \"{name}\"."),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn update_row(&mut self, t: &TableRef, id: i64, row: Vec<Value>) -> Result<(), ServerError> {
+        match t {
+            TableRef::User(db, def) => self.session.put_user_row(
+                *db,
+                i64::from(def.object_id),
+                id,
+                Some(Arc::new(tables::encode_row(&row))),
+            ),
+            TableRef::Temp(key) => {
+                if let Some(t) = self.temp_tables.get_mut(key) {
+                    t.rows.insert(id, row);
+                }
+                Ok(())
+            }
+            TableRef::Var(name) => {
+                if let Some(Var::Table(t)) = self
+                    .frames
+                    .last_mut()
+                    .and_then(|f| f.vars.get_mut(&name.to_ascii_lowercase()))
+                {
+                    t.rows.insert(id, row);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn delete_row(&mut self, t: &TableRef, id: i64) -> Result<(), ServerError> {
+        match t {
+            TableRef::User(db, def) => {
+                self.session
+                    .put_user_row(*db, i64::from(def.object_id), id, None)
+            }
+            TableRef::Temp(key) => {
+                if let Some(t) = self.temp_tables.get_mut(key) {
+                    t.rows.remove(&id);
+                }
+                Ok(())
+            }
+            TableRef::Var(name) => {
+                if let Some(Var::Table(t)) = self
+                    .frames
+                    .last_mut()
+                    .and_then(|f| f.vars.get_mut(&name.to_ascii_lowercase()))
+                {
+                    t.rows.remove(&id);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) fn dml_target(&self, t: &DmlTarget) -> Result<TableRef, ServerError> {
+        match t {
+            DmlTarget::Table(name) => self.table_ref(name),
+            DmlTarget::Variable(v) => {
+                self.table_var(v)?;
+                Ok(TableRef::Var(v.clone()))
+            }
+        }
+    }
+
+    /// Converts, fills defaults and identity, and checks NOT NULL and PRIMARY KEY.
+    pub(crate) fn build_row(
+        &mut self,
+        t: &TableRef,
+        def: &mut TableDef,
+        given: &[(usize, Value)],
+        existing: &[(i64, Vec<Value>)],
+    ) -> Result<Vec<Value>, ServerError> {
+        let types = def.types()?;
+        let mut row = vec![Value::Null; def.columns.len()];
+        let mut set = vec![false; def.columns.len()];
+        for (i, v) in given {
+            let ty = types.get(*i).cloned().unwrap_or(SqlType::Int);
+            if def.columns.get(*i).is_some_and(|c| c.identity.is_some()) {
+                return Err(ServerError::new(
+                    544,
+                    format!(
+                        "Cannot insert explicit value for identity column in table '{}' when IDENTITY_INSERT is set to OFF.",
+                        def.name
+                    ),
+                ));
+            }
+            if let Some(slot) = row.get_mut(*i) {
+                *slot = v.assign_to(&ty)?;
+            }
+            if let Some(s) = set.get_mut(*i) {
+                *s = true;
+            }
+        }
+        for (i, c) in def.columns.clone().iter().enumerate() {
+            if let Some((_, inc)) = c.identity {
+                let v = def.next_identity;
+                def.next_identity += inc;
+                self.last_identity = Some(v);
+                if let Some(slot) = row.get_mut(i) {
+                    *slot = Value::BigInt(v).assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
+                }
+                continue;
+            }
+            if !set.get(i).copied().unwrap_or(false) {
+                if let Some(d) = &c.default {
+                    let e = parse_expr(d)?;
+                    let v = self.eval0(&e)?;
+                    if let Some(slot) = row.get_mut(i) {
+                        *slot = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
+                    }
+                }
+            }
+            if !c.nullable && row.get(i).is_none_or(Value::is_null) {
+                return Err(ServerError::new(
+                    515,
+                    format!(
+                        "Cannot insert the value NULL into column '{}', table '{}'; column does not allow nulls. INSERT fails.",
+                        c.name, def.name
+                    ),
+                ));
+            }
+        }
+        if !def.primary_key.is_empty() {
+            for (_, other) in existing {
+                let mut same = true;
+                for &k in &def.primary_key {
+                    let (Some(a), Some(b)) = (row.get(k), other.get(k)) else {
+                        continue;
+                    };
+                    if a.compare(b)? != Some(std::cmp::Ordering::Equal) {
+                        same = false;
+                        break;
+                    }
+                }
+                if same {
+                    return Err(ServerError::new(2627, format!("Violation of PRIMARY KEY constraint 'PK_{}'. Cannot insert duplicate key in object 'dbo.{}'.", def.name, def.name)).with_state(1));
+                }
+            }
+        }
+        let _ = t;
+        Ok(row)
+    }
+
+    fn persist_def_counters(&mut self, t: &TableRef, def: &TableDef) -> Result<(), ServerError> {
+        match t {
+            TableRef::User(db, _) => {
+                let mut cur = self
+                    .find_table(*db, Some(&def.schema), &def.name)
+                    .unwrap_or_else(|| def.clone());
+                cur.next_identity = def.next_identity;
+                self.save_table_def(*db, &cur)
+            }
+            TableRef::Temp(key) => {
+                if let Some(tt) = self.temp_tables.get_mut(key) {
+                    tt.def.next_identity = def.next_identity;
+                }
+                Ok(())
+            }
+            TableRef::Var(name) => {
+                if let Some(Var::Table(tt)) = self
+                    .frames
+                    .last_mut()
+                    .and_then(|f| f.vars.get_mut(&name.to_ascii_lowercase()))
+                {
+                    tt.def.next_identity = def.next_identity;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Inserts rows given as values for `columns` (empty = all non-identity columns).
+    pub(crate) fn insert_values(
+        &mut self,
+        t: &TableRef,
+        columns: &[String],
+        rows: Vec<Vec<Value>>,
+    ) -> Result<Vec<Vec<Value>>, ServerError> {
+        let (mut def, mut existing) = self.table_rows(t)?;
+        let idx: Vec<usize> =
+            if columns.is_empty() {
+                def.columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.identity.is_none())
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                let mut v = Vec::new();
+                for c in columns {
+                    v.push(def.column_index(c).ok_or_else(|| {
+                        ServerError::new(207, format!("Invalid column name '{c}'."))
+                    })?);
+                }
+                v
+            };
+        let mut inserted = Vec::new();
+        for r in rows {
+            if r.len() != idx.len() {
+                return Err(ServerError::new(
+                    213,
+                    "Column name or number of supplied values does not match table definition.",
+                ));
+            }
+            let given: Vec<(usize, Value)> = idx.iter().copied().zip(r).collect();
+            let row = self.build_row(t, &mut def, &given, &existing)?;
+            let id = self.insert_row(t, row.clone())?;
+            existing.push((id, row.clone()));
+            inserted.push(row);
+        }
+        self.persist_def_counters(t, &def)?;
+        Ok(inserted)
+    }
+
+    fn exec_insert(
+        &mut self,
+        i: &ast::Insert,
+        sink: &mut dyn ResultSink,
+    ) -> Result<i64, ServerError> {
+        let t = self.dml_target(&i.target)?;
+        let rows: Vec<Vec<Value>> = match &i.source {
+            ast::InsertSource::Values(rows) => {
+                let mut out = Vec::new();
+                for r in rows {
+                    let mut vals = Vec::new();
+                    for e in r {
+                        vals.push(self.eval0(e)?);
+                    }
+                    out.push(vals);
+                }
+                out
+            }
+            ast::InsertSource::Query(q) => self.run_query(q, None)?.rows,
+            ast::InsertSource::Exec(e) => {
+                let mut collect = crate::CollectSink::default();
+                self.exec_proc(e, &mut collect)?;
+                collect
+                    .result_sets
+                    .into_iter()
+                    .flat_map(|(_, r)| r)
+                    .collect()
+            }
+            ast::InsertSource::DefaultValues => vec![Vec::new()],
+        };
+        let cols: Vec<String> = i.columns.iter().map(|c| c.value.clone()).collect();
+        let inserted = self.insert_values(&t, &cols, rows)?;
+        let n = inserted.len() as i64;
+        if let Some(out) = &i.output {
+            let (def, _) = self.table_rows(&t)?;
+            self.output_clause(out, &def, &inserted, &[], sink)?;
+        }
+        Ok(n)
+    }
+
+    fn output_clause(
+        &mut self,
+        out: &ast::OutputClause,
+        def: &TableDef,
+        inserted: &[Vec<Value>],
+        deleted: &[Vec<Value>],
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let types = def.types()?;
+        let mut cols: Vec<RelCol> = Vec::new();
+        for (c, ty) in def.columns.iter().zip(&types) {
+            cols.push(RelCol {
+                table: Some("inserted".into()),
+                name: c.name.clone(),
+                ty: ty.clone(),
+            });
+        }
+        for (c, ty) in def.columns.iter().zip(&types) {
+            cols.push(RelCol {
+                table: Some("deleted".into()),
+                name: c.name.clone(),
+                ty: ty.clone(),
+            });
+        }
+        let n = inserted.len().max(deleted.len());
+        let width = def.columns.len();
+        let mut result = Relation::default();
+        for i in 0..n {
+            let mut vals = inserted
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| vec![Value::Null; width]);
+            vals.extend(
+                deleted
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| vec![Value::Null; width]),
+            );
+            let ctx = RowCtx {
+                cols: &cols,
+                vals: &vals,
+                group: None,
+                outer: None,
+            };
+            let mut row = Vec::new();
+            for item in &out.items {
+                match item {
+                    ast::SelectItem::Expr { expr, alias } => {
+                        let v = self.eval(expr, &ctx)?;
+                        if i == 0 {
+                            let name = alias.as_ref().map(|a| a.value.clone()).unwrap_or_else(
+                                || match expr {
+                                    Expr::Column(n) => {
+                                        n.name().map(|x| x.value.clone()).unwrap_or_default()
+                                    }
+                                    _ => String::new(),
+                                },
+                            );
+                            result.cols.push(col(&name, v.sql_type()));
+                        }
+                        row.push(v);
+                    }
+                    ast::SelectItem::QualifiedWildcard(q) => {
+                        let which = q
+                            .name()
+                            .map(|x| x.value.to_ascii_lowercase())
+                            .unwrap_or_default();
+                        for (c, v) in cols.iter().zip(&vals) {
+                            if c.table.as_deref() == Some(which.as_str()) {
+                                if i == 0 {
+                                    result.cols.push(col(&c.name, c.ty.clone()));
+                                }
+                                row.push(v.clone());
+                            }
+                        }
+                    }
+                    _ => return Err(unsupported("This OUTPUT item")),
+                }
+            }
+            result.rows.push(row);
+        }
+        match &out.into {
+            Some(target) => {
+                let t = self.dml_target(target)?;
+                let cols: Vec<String> = out.into_columns.iter().map(|c| c.value.clone()).collect();
+                self.insert_values(&t, &cols, result.rows)?;
+            }
+            None => emit(sink, &result),
+        }
+        Ok(())
+    }
+
+    fn target_ctx_cols(
+        &self,
+        t: &TableRef,
+        def: &TableDef,
+        alias_hint: &[ast::TableWithJoins],
+    ) -> Result<Vec<RelCol>, ServerError> {
+        let types = def.types()?;
+        let mut qual = def.name.to_ascii_lowercase();
+        if let TableRef::Var(v) = t {
+            qual = v.to_ascii_lowercase();
+        }
+        let _ = alias_hint;
+        Ok(def
+            .columns
+            .iter()
+            .zip(types)
+            .map(|(c, ty)| RelCol {
+                table: Some(qual.clone()),
+                name: c.name.clone(),
+                ty,
+            })
+            .collect())
+    }
+
+    fn exec_update(&mut self, u: &ast::Update) -> Result<i64, ServerError> {
+        if !u.from.is_empty() {
+            return Err(unsupported("UPDATE … FROM"));
+        }
+        let t = self.dml_target(&u.target)?;
+        let (def, rows) = self.table_rows(&t)?;
+        let cols = self.target_ctx_cols(&t, &def, &u.from)?;
+        let types = def.types()?;
+        let mut n = 0;
+        for (id, row) in rows {
+            let ctx = RowCtx {
+                cols: &cols,
+                vals: &row,
+                group: None,
+                outer: None,
+            };
+            if let Some(w) = &u.selection {
+                if self.eval_pred(w, &ctx)? != Some(true) {
+                    continue;
+                }
+            }
+            let mut new = row.clone();
+            for a in &u.assignments {
+                let v = self.eval(&a.value, &ctx)?;
+                match &a.target {
+                    ast::AssignTarget::Variable(var) => {
+                        let v = apply_assign_op(self, var, a.op, v)?;
+                        self.set_var(var, v)?;
+                    }
+                    ast::AssignTarget::Column(c) => {
+                        let name = c.name().map(|i| i.value.clone()).unwrap_or_default();
+                        let i = def.column_index(&name).ok_or_else(|| {
+                            ServerError::new(207, format!("Invalid column name '{name}'."))
+                        })?;
+                        let cur = row.get(i).cloned().unwrap_or(Value::Null);
+                        let v = match a.op {
+                            AssignOp::Assign => v,
+                            AssignOp::Add => cur.add(&v)?,
+                            AssignOp::Sub => cur.sub(&v)?,
+                            AssignOp::Mul => cur.mul(&v)?,
+                            AssignOp::Div => cur.div(&v)?,
+                            _ => v,
+                        };
+                        let v = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
+                        if v.is_null() && def.columns.get(i).is_some_and(|c| !c.nullable) {
+                            return Err(ServerError::new(
+                                515,
+                                format!(
+                                    "Cannot insert the value NULL into column '{name}', table '{}'; column does not allow nulls. UPDATE fails.",
+                                    def.name
+                                ),
+                            ));
+                        }
+                        if let Some(slot) = new.get_mut(i) {
+                            *slot = v;
+                        }
+                    }
+                }
+            }
+            self.update_row(&t, id, new)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    fn exec_delete(&mut self, d: &ast::Delete) -> Result<i64, ServerError> {
+        if !d.from.is_empty() {
+            return Err(unsupported("DELETE … FROM"));
+        }
+        let t = self.dml_target(&d.target)?;
+        let (def, rows) = self.table_rows(&t)?;
+        let cols = self.target_ctx_cols(&t, &def, &d.from)?;
+        let mut n = 0;
+        for (id, row) in rows {
+            if let Some(w) = &d.selection {
+                let ctx = RowCtx {
+                    cols: &cols,
+                    vals: &row,
+                    group: None,
+                    outer: None,
+                };
+                if self.eval_pred(w, &ctx)? != Some(true) {
+                    continue;
+                }
+            }
+            self.delete_row(&t, id)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    fn create_table(&mut self, t: &ast::CreateTable) -> Result<(), ServerError> {
+        let name = t.name.name().map(|i| i.value.clone()).unwrap_or_default();
+        if name.starts_with('#') {
+            let key = name.to_ascii_lowercase();
+            if self.temp_tables.contains_key(&key) {
+                return Err(crate::sbroker_engine_exists(&name));
+            }
+            let def = columns_to_def(&t.columns, &t.constraints, &name, "dbo", 0, now_ts())?;
+            self.temp_tables.insert(key, MemTable::new(def));
+            return Ok(());
+        }
+        let (db, schema, obj) = self.split_name(&t.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let exists = self.find_table(db, Some(&schema), &obj).is_some()
+            || self.session.with_state(|st| {
+                st.db(db)
+                    .and_then(|d| d.queue_by_name(Some(&schema), &obj))
+                    .is_some()
+            });
+        if exists {
+            return Err(crate::sbroker_engine_exists(&obj));
+        }
+        let id = self.session.allocate_object_id()?;
+        let def = columns_to_def(&t.columns, &t.constraints, &obj, &schema, id, now_ts())?;
+        self.save_table_def(db, &def)
+    }
+
+    fn create_procedure(
+        &mut self,
+        p: &ast::CreateProcedure,
+        kind: &StmtKind,
+    ) -> Result<(), ServerError> {
+        let (db, schema, name) = self.split_name(&p.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let key = tables::table_key(&schema, &name);
+        let existing = self.load_proc(db, &key);
+        match (p.mode, &existing) {
+            (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
+            (ast::CreateMode::Alter, None) => {
+                return Err(ServerError::new(
+                    208,
+                    format!("Could not find stored procedure '{name}'."),
+                ));
+            }
+            _ => {}
+        }
+        let object_id = match &existing {
+            Some(e) => e.object_id,
+            None => self.session.allocate_object_id()?,
+        };
+        let stmt = Stmt::new(kind.clone(), 1);
+        let sp = StoredProc {
+            object_id,
+            schema,
+            name,
+            source: stmt.to_string(),
+            create_ts: now_ts(),
+        };
+        let bytes = serde_json::to_vec(&sp).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        self.session.put_object(db, KIND_PROC, &key, Some(bytes))
+    }
+
+    fn load_proc(&self, db: i32, key: &str) -> Option<StoredProc> {
+        self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.objects.get(&(KIND_PROC.to_string(), key.to_string())))
+                .and_then(|v| serde_json::from_slice(v).ok())
+        })
+    }
+
+    /// Looks up and parses a procedure (cached by its stored bytes).
+    fn procedure(
+        &mut self,
+        name: &ast::ObjectName,
+    ) -> Result<Option<(i32, Arc<ast::CreateProcedure>)>, ServerError> {
+        let (db, schema, obj) = self.split_name(name)?;
+        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        let raw = self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.objects.get(&(KIND_PROC.to_string(), key.clone())))
+                .cloned()
+        });
+        let Some(raw) = raw else { return Ok(None) };
+        if let Some((bytes, p)) = self.proc_cache.get(&(db, key.clone())) {
+            if Arc::ptr_eq(bytes, &raw) {
+                return Ok(Some((db, p.clone())));
+            }
+        }
+        let sp: StoredProc =
+            serde_json::from_slice(&raw).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        let stmts = sbroker_tsql::parse_batch(&sp.source)
+            .map_err(|e| ServerError::new(e.number, e.message))?;
+        let Some(StmtKind::CreateProcedure(p)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return Err(ServerError::new(40000, "stored procedure text is damaged"));
+        };
+        let p: Arc<ast::CreateProcedure> = Arc::from(p);
+        self.proc_cache.insert((db, key), (raw, p.clone()));
+        Ok(Some((db, p)))
+    }
+
+    fn exec_drop(&mut self, d: &ast::DropStmt) -> Result<(), ServerError> {
+        for name in &d.names {
+            let obj = name.name().map(|i| i.value.clone()).unwrap_or_default();
+            match d.kind {
+                ast::DropKind::Table => {
+                    if obj.starts_with('#') {
+                        if self.temp_tables.remove(&obj.to_ascii_lowercase()).is_none()
+                            && !d.if_exists
+                        {
+                            return Err(drop_missing("table", &obj));
+                        }
+                        continue;
+                    }
+                    let (db, schema, o) = self.split_name(name)?;
+                    match self.find_table(db, schema.as_deref(), &o) {
+                        Some(def) => {
+                            let (_, rows) = self.table_rows(&TableRef::User(db, def.clone()))?;
+                            for (id, _) in rows {
+                                self.session.put_user_row(
+                                    db,
+                                    i64::from(def.object_id),
+                                    id,
+                                    None,
+                                )?;
+                            }
+                            self.session.put_object(
+                                db,
+                                KIND_TABLE,
+                                &tables::table_key(&def.schema, &def.name),
+                                None,
+                            )?;
+                        }
+                        None if d.if_exists => {}
+                        None => return Err(drop_missing("table", &o)),
+                    }
+                }
+                ast::DropKind::Procedure => {
+                    let (db, schema, o) = self.split_name(name)?;
+                    let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &o);
+                    if self.load_proc(db, &key).is_some() {
+                        self.session.put_object(db, KIND_PROC, &key, None)?;
+                    } else if !d.if_exists {
+                        return Err(drop_missing("procedure", &o));
+                    }
+                }
+                ast::DropKind::Database => {
+                    self.ensure_no_transaction("DROP DATABASE")?;
+                    let exists = self
+                        .session
+                        .with_state(|st| st.db_id_by_name(&obj).is_some());
+                    if exists || !d.if_exists {
+                        self.session.drop_database(&obj)?;
+                    }
+                }
+                ast::DropKind::Schema
+                | ast::DropKind::Index
+                | ast::DropKind::User
+                | ast::DropKind::Login
+                | ast::DropKind::Role => {}
+                _ => {
+                    if !d.if_exists {
+                        return Err(drop_missing("object", &obj));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn alter_database(&mut self, a: &ast::AlterDatabase) -> Result<(), ServerError> {
+        let db = match &a.database {
+            ast::DatabaseRef::Current => self.session.database_id(),
+            ast::DatabaseRef::Name(n) => self.session.with_state(|st| st.db_id_by_name(&n.value)).ok_or_else(|| {
+                ServerError::new(5011, format!("User does not have permission to alter database '{}', the database does not exist, or the database is not in a state that allows access checks.", n.value))
+            })?,
+        };
+        for o in &a.options {
+            let name = o.name.value.to_ascii_uppercase();
+            use sbroker_engine::BrokerOption as B;
+            match name.as_str() {
+                "ENABLE_BROKER" => self.session.set_broker_option(db, B::Enable)?,
+                "DISABLE_BROKER" => self.session.set_broker_option(db, B::Disable)?,
+                "NEW_BROKER" => self.session.set_broker_option(db, B::New)?,
+                "ERROR_BROKER_CONVERSATIONS" => {
+                    self.session.set_broker_option(db, B::ErrorConversations)?
+                }
+                "TRUSTWORTHY" => self.session.set_database_flag(db, Some(o.is_on()), None)?,
+                "HONOR_BROKER_PRIORITY" => {
+                    self.session.set_database_flag(db, None, Some(o.is_on()))?
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// EXEC procedure (user or system).
+    pub(crate) fn exec_proc(
+        &mut self,
+        e: &ast::Exec,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let name = match &e.procedure {
+            ast::ProcRef::Name(n) => n.clone(),
+            ast::ProcRef::Variable(v) => {
+                let s = self.get_var(v)?.to_display_string();
+                ast::ObjectName {
+                    parts: s
+                        .split('.')
+                        .map(|p| ast::Ident::new(p.trim_matches(['[', ']'])))
+                        .collect(),
+                }
+            }
+        };
+        let short = name
+            .name()
+            .map(|i| i.value.to_ascii_lowercase())
+            .unwrap_or_default();
+        let status = match short.as_str() {
+            "sp_executesql" => {
+                let mut args = e.args.iter();
+                let sql = match args.next() {
+                    Some(a) => self.eval0(&a.value)?.to_display_string(),
+                    None => {
+                        return Err(ServerError::new(
+                            201,
+                            "Procedure or function 'sp_executesql' expects parameter '@statement', which was not supplied.",
+                        ));
+                    }
+                };
+                let mut params: Vec<(String, SqlType, Option<Value>, bool, Option<String>)> =
+                    Vec::new();
+                if let Some(decl) = args.next() {
+                    let decl = self.eval0(&decl.value)?.to_display_string();
+                    params = parse_param_decls(&decl)?;
+                }
+                let rest: Vec<&ast::ExecArg> = args.collect();
+                for (i, a) in rest.iter().enumerate() {
+                    let v = self.eval0(&a.value)?;
+                    let slot = match &a.name {
+                        Some(n) => params.iter_mut().find(|p| p.0.eq_ignore_ascii_case(n)),
+                        None => params.get_mut(i),
+                    };
+                    if let Some(p) = slot {
+                        p.2 = Some(v);
+                        if a.output {
+                            if let Expr::Variable(var) = &a.value {
+                                p.4 = Some(var.clone());
+                            }
+                        }
+                    }
+                }
+                let bind: Vec<(String, SqlType, Value)> = params
+                    .iter()
+                    .map(|p| (p.0.clone(), p.1.clone(), p.2.clone().unwrap_or(Value::Null)))
+                    .collect();
+                let outs = self.dynamic_sql(&sql, bind, sink)?;
+                for p in &params {
+                    if let (true, Some(var)) = (p.3, &p.4) {
+                        if let Some((_, v)) =
+                            outs.iter().find(|(n, _)| n.eq_ignore_ascii_case(&p.0))
+                        {
+                            self.set_var(var, v.clone())?;
+                        }
+                    }
+                }
+                0
+            }
+            "sp_getapplock"
+            | "sp_releaseapplock"
+            | "sp_addrolemember"
+            | "sp_droprolemember"
+            | "sp_addlogin"
+            | "sp_adduser"
+            | "sp_grantdbaccess"
+            | "sp_configure"
+            | "sp_changedbowner"
+            | "sp_set_session_context" => 0,
+            "sp_helptext" | "sp_help" | "sp_who" | "sp_who2" => 0,
+            _ => self.call_user_proc(&name, &e.args, sink)?,
+        };
+        if let Some(ret) = &e.return_status {
+            self.set_var(ret, Value::Int(status))?;
+        }
+        Ok(())
+    }
+
+    fn call_user_proc(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[ast::ExecArg],
+        sink: &mut dyn ResultSink,
+    ) -> Result<i32, ServerError> {
+        let Some((db, p)) = self.procedure(name)? else {
+            return Err(ServerError::new(
+                2812,
+                format!("Could not find stored procedure '{name}'."),
+            ));
+        };
+        if self.depth >= NESTING_MAX {
+            return Err(ServerError::new(
+                217,
+                "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).",
+            ));
+        }
+        let mut frame = Frame {
+            procedure: Some(p.name.to_string()),
+            ..Frame::default()
+        };
+        let mut outputs: Vec<(String, String)> = Vec::new();
+        for (i, param) in p.params.iter().enumerate() {
+            let ty = sql_type_of(&param.data_type, false)?;
+            let given = args
+                .iter()
+                .find(|a| {
+                    a.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&param.name))
+                })
+                .or_else(|| args.get(i).filter(|a| a.name.is_none()));
+            let v = match given {
+                Some(a) => {
+                    if a.output && param.output {
+                        if let Expr::Variable(var) = &a.value {
+                            outputs.push((param.name.clone(), var.clone()));
+                        }
+                    }
+                    self.eval0(&a.value)?
+                }
+                None => match &param.default {
+                    Some(d) => self.eval0(d)?,
+                    None => {
+                        return Err(ServerError::new(
+                            201,
+                            format!(
+                                "Procedure or function '{}' expects parameter '{}', which was not supplied.",
+                                p.name, param.name
+                            ),
+                        ));
+                    }
+                },
+            };
+            frame.vars.insert(
+                param.name.to_ascii_lowercase(),
+                Var::Scalar {
+                    value: v.assign_to(&ty)?,
+                    ty,
+                },
+            );
+        }
+        for a in args {
+            if let Some(n) = &a.name {
+                if !p.params.iter().any(|x| x.name.eq_ignore_ascii_case(n)) {
+                    return Err(ServerError::new(
+                        8145,
+                        format!("{n} is not a parameter for procedure {}.", p.name),
+                    ));
+                }
+            }
+        }
+        let saved_db = self.session.database_id();
+        self.session.set_database_id(db);
+        self.frames.push(frame);
+        self.depth += 1;
+        let r = self.exec_block(&p.body, sink);
+        self.depth -= 1;
+        let frame = self.frames.pop();
+        self.session.set_database_id(saved_db);
+        let flow = r?;
+        if let Some(f) = frame {
+            for (param, var) in outputs {
+                if let Some(Var::Scalar { value, .. }) = f.vars.get(&param.to_ascii_lowercase()) {
+                    self.set_var(&var, value.clone())?;
+                }
+            }
+        }
+        Ok(match flow {
+            Flow::Return(Some(v)) => match v.cast(&SqlType::Int)? {
+                Value::Int(i) => i,
+                _ => 0,
+            },
+            _ => 0,
+        })
+    }
+
+    /// Runs dynamic SQL in its own scope; returns the final values of the parameters.
+    fn dynamic_sql(
+        &mut self,
+        sql: &str,
+        params: Vec<(String, SqlType, Value)>,
+        sink: &mut dyn ResultSink,
+    ) -> Result<Vec<(String, Value)>, ServerError> {
+        if self.depth >= NESTING_MAX {
+            return Err(ServerError::new(
+                217,
+                "Maximum nesting level exceeded (limit 32).",
+            ));
+        }
+        let stmts = sbroker_tsql::parse_batch(sql)
+            .map_err(|e| ServerError::new(e.number, e.message).at_line(e.line))?;
+        let mut frame = Frame::default();
+        for (n, ty, v) in &params {
+            frame.vars.insert(
+                n.to_ascii_lowercase(),
+                Var::Scalar {
+                    ty: ty.clone(),
+                    value: v.assign_to(ty)?,
+                },
+            );
+        }
+        let saved_db = self.session.database_id();
+        self.frames.push(frame);
+        self.depth += 1;
+        let r = self.exec_block(&stmts, sink);
+        self.depth -= 1;
+        let frame = self.frames.pop();
+        // USE inside dynamic SQL lasts only until the EXEC ends.
+        self.session.set_database_id(saved_db);
+        r?;
+        Ok(params
+            .iter()
+            .filter_map(|(n, _, _)| {
+                match frame
+                    .as_ref()
+                    .and_then(|f| f.vars.get(&n.to_ascii_lowercase()))
+                {
+                    Some(Var::Scalar { value, .. }) => Some((n.clone(), value.clone())),
+                    _ => None,
+                }
+            })
+            .collect())
+    }
+}
+
+fn cursor_name(c: &ast::CursorRef) -> String {
+    match c {
+        ast::CursorRef::Name(i) => i.value.to_ascii_lowercase(),
+        ast::CursorRef::Variable(v) => v.to_ascii_lowercase(),
+    }
+}
+
+fn no_cursor(name: &str) -> ServerError {
+    ServerError::new(
+        16916,
+        format!("A cursor with the name '{name}' does not exist."),
+    )
+}
+
+fn drop_missing(kind: &str, name: &str) -> ServerError {
+    ServerError::new(
+        3701,
+        format!(
+            "Cannot drop the {kind} '{name}', because it does not exist or you do not have permission."
+        ),
+    )
+}
+
+pub(crate) fn now_ts() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+fn stored_of(ty: &SqlType) -> StoredType {
+    let text = ty.to_string();
+    let (name, args) = match text.find('(') {
+        Some(i) => (
+            text.get(..i).unwrap_or_default().to_string(),
+            text.get(i + 1..text.len().saturating_sub(1))
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        None => (text.clone(), String::new()),
+    };
+    let args = args
+        .split(',')
+        .filter(|a| !a.trim().is_empty())
+        .map(|a| {
+            if a.trim().eq_ignore_ascii_case("max") {
+                -1
+            } else {
+                a.trim().parse().unwrap_or(1)
+            }
+        })
+        .collect();
+    StoredType { name, args }
+}
+
+fn parse_expr(text: &str) -> Result<Expr, ServerError> {
+    let stmts = sbroker_tsql::parse_batch(&format!("SELECT {text}"))
+        .map_err(|e| ServerError::new(e.number, e.message))?;
+    if let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind) {
+        if let ast::SetExpr::Select(s) = q.body {
+            if let Some(ast::SelectItem::Expr { expr, .. }) = s.items.into_iter().next() {
+                return Ok(expr);
+            }
+        }
+    }
+    Err(ServerError::new(
+        102,
+        format!("Incorrect syntax near '{text}'."),
+    ))
+}
+
+/// Parses `N'@a int, @b nvarchar(10) OUTPUT'` of sp_executesql.
+fn parse_param_decls(
+    decl: &str,
+) -> Result<Vec<(String, SqlType, Option<Value>, bool, Option<String>)>, ServerError> {
+    if decl.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmts = sbroker_tsql::parse_batch(&format!(
+        "CREATE PROCEDURE p_sbroker_params {decl} AS RETURN"
+    ))
+    .map_err(|e| ServerError::new(e.number, e.message))?;
+    let Some(StmtKind::CreateProcedure(p)) = stmts.into_iter().next().map(|s| s.kind) else {
+        return Err(ServerError::new(
+            102,
+            "Incorrect syntax in the parameter definition.",
+        ));
+    };
+    let mut out = Vec::new();
+    for param in &p.params {
+        out.push((
+            param.name.clone(),
+            sql_type_of(&param.data_type, false)?,
+            None,
+            param.output,
+            None,
+        ));
+    }
+    Ok(out)
+}
+
+/// Sends a relation to the sink.
+pub(crate) fn emit(sink: &mut dyn ResultSink, rel: &Relation) {
+    let cols: Vec<crate::Column> = rel
+        .cols
+        .iter()
+        .map(|c| crate::Column {
+            name: c.name.clone(),
+            ty: c.ty.clone(),
+        })
+        .collect();
+    sink.result_set(&cols, &rel.rows);
+}

@@ -1,0 +1,655 @@
+//! Catalog views and DMVs (spec 07) built from engine state, plus sys.objects, sys.tables,
+//! sys.procedures, sys.schemas, sys.databases and INFORMATION_SCHEMA views.
+
+use sbroker_engine::records::MessageKind;
+use sbroker_engine::state::State;
+use sbroker_types::{ServerError, SqlType, StrLen, Value};
+
+use crate::Executor;
+use crate::query::{Relation, col, nvarchar};
+use crate::tables::{KIND_PROC, KIND_TABLE, TableDef, datetime_or_sentinel, ts_to_datetime};
+
+fn rel(cols: &[(&str, SqlType)], rows: Vec<Vec<Value>>) -> Relation {
+    Relation {
+        cols: cols.iter().map(|(n, t)| col(n, t.clone())).collect(),
+        rows,
+    }
+}
+
+fn s(v: &str) -> Value {
+    Value::NVarChar(v.to_string())
+}
+
+fn opt_s(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, s)
+}
+
+fn b(v: bool) -> Value {
+    Value::Bit(v)
+}
+
+fn sysname() -> SqlType {
+    SqlType::NVarChar(StrLen::Len(128))
+}
+
+/// An object row of sys.objects: (name, object_id, type, type_desc, create, modify, shipped).
+type ObjRow = (String, i32, &'static str, &'static str, i64, i64, bool);
+
+fn objects(st: &State, db: i32) -> Vec<ObjRow> {
+    let Some(d) = st.db(db) else {
+        return Vec::new();
+    };
+    let mut out: Vec<ObjRow> = d
+        .queues
+        .values()
+        .map(|q| {
+            (
+                q.name.clone(),
+                q.id,
+                "SQ",
+                "SERVICE_QUEUE",
+                q.create_ts,
+                q.modify_ts,
+                q.is_ms_shipped,
+            )
+        })
+        .collect();
+    for ((kind, _), v) in &d.objects {
+        if kind == KIND_TABLE {
+            if let Ok(t) = serde_json::from_slice::<TableDef>(v) {
+                out.push((
+                    t.name.clone(),
+                    t.object_id,
+                    "U ",
+                    "USER_TABLE",
+                    t.create_ts,
+                    t.create_ts,
+                    false,
+                ));
+            }
+        } else if kind == KIND_PROC {
+            if let Ok(p) = serde_json::from_slice::<crate::stmt::StoredProc>(v) {
+                out.push((
+                    p.name.clone(),
+                    p.object_id,
+                    "P ",
+                    "SQL_STORED_PROCEDURE",
+                    p.create_ts,
+                    p.create_ts,
+                    false,
+                ));
+            }
+        }
+    }
+    out.sort_by_key(|o| o.1);
+    out
+}
+
+/// Builds the catalog view `name` (`sys.x` or `information_schema.x`, lowercase).
+pub(crate) fn view(
+    ex: &mut Executor,
+    db: i32,
+    name: &str,
+) -> Result<Option<Relation>, ServerError> {
+    let spid = ex.session.spid();
+    ex.session.with_state(|st| build(st, db, name, spid))
+}
+
+fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>, ServerError> {
+    let Some(d) = st.db(db) else { return Ok(None) };
+    let int = SqlType::Int;
+    let r = match name {
+        "sys.service_message_types" => rel(
+            &[
+                ("name", sysname()),
+                ("message_type_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("validation", SqlType::Char(2)),
+                ("validation_desc", nvarchar(60)),
+                ("xml_collection_id", int.clone()),
+            ],
+            d.message_types
+                .values()
+                .map(|m| {
+                    let coll = match m.validation {
+                        sbroker_engine::Validation::ValidXml(c) => Value::Int(c),
+                        _ => Value::Null,
+                    };
+                    vec![
+                        s(&m.name),
+                        Value::Int(m.id),
+                        Value::Int(m.principal_id),
+                        Value::VarChar(format!("{} ", m.validation.code())),
+                        s(m.validation.desc()),
+                        coll,
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.service_contracts" => rel(
+            &[
+                ("name", sysname()),
+                ("service_contract_id", int.clone()),
+                ("principal_id", int.clone()),
+            ],
+            d.contracts
+                .values()
+                .map(|c| vec![s(&c.name), Value::Int(c.id), Value::Int(c.principal_id)])
+                .collect(),
+        ),
+        "sys.service_contract_message_usages" => rel(
+            &[
+                ("service_contract_id", int.clone()),
+                ("message_type_id", int.clone()),
+                ("is_sent_by_initiator", SqlType::Bit),
+                ("is_sent_by_target", SqlType::Bit),
+            ],
+            d.contracts
+                .values()
+                .flat_map(|c| {
+                    c.usages.iter().map(move |u| {
+                        vec![
+                            Value::Int(c.id),
+                            Value::Int(u.message_type_id),
+                            b(u.by_initiator),
+                            b(u.by_target),
+                        ]
+                    })
+                })
+                .collect(),
+        ),
+        "sys.service_contract_usages" => rel(
+            &[
+                ("service_id", int.clone()),
+                ("service_contract_id", int.clone()),
+            ],
+            d.services
+                .values()
+                .flat_map(|sv| {
+                    sv.contracts
+                        .iter()
+                        .map(move |c| vec![Value::Int(sv.id), Value::Int(*c)])
+                })
+                .collect(),
+        ),
+        "sys.services" => rel(
+            &[
+                ("name", sysname()),
+                ("service_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("service_queue_id", int.clone()),
+            ],
+            d.services
+                .values()
+                .map(|sv| {
+                    vec![
+                        s(&sv.name),
+                        Value::Int(sv.id),
+                        Value::Int(sv.principal_id),
+                        Value::Int(sv.queue_id),
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.service_queue_usages" => rel(
+            &[
+                ("service_id", int.clone()),
+                ("service_queue_id", int.clone()),
+            ],
+            d.services
+                .values()
+                .map(|sv| vec![Value::Int(sv.id), Value::Int(sv.queue_id)])
+                .collect(),
+        ),
+        "sys.service_queues" => rel(
+            &[
+                ("name", sysname()),
+                ("object_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("schema_id", int.clone()),
+                ("parent_object_id", int.clone()),
+                ("type", SqlType::Char(2)),
+                ("type_desc", nvarchar(60)),
+                ("create_date", SqlType::DateTime),
+                ("modify_date", SqlType::DateTime),
+                ("is_ms_shipped", SqlType::Bit),
+                ("is_published", SqlType::Bit),
+                ("is_schema_published", SqlType::Bit),
+                ("max_readers", SqlType::SmallInt),
+                ("activation_procedure", nvarchar(776)),
+                ("execute_as_principal_id", int.clone()),
+                ("is_activation_enabled", SqlType::Bit),
+                ("is_receive_enabled", SqlType::Bit),
+                ("is_enqueue_enabled", SqlType::Bit),
+                ("is_retention_enabled", SqlType::Bit),
+                ("is_poison_message_handling_enabled", SqlType::Bit),
+            ],
+            d.queues
+                .values()
+                .map(|q| {
+                    vec![
+                        s(&q.name),
+                        Value::Int(q.id),
+                        Value::Null,
+                        Value::Int(1),
+                        Value::Int(0),
+                        Value::VarChar("SQ".into()),
+                        s("SERVICE_QUEUE"),
+                        ts_to_datetime(q.create_ts),
+                        ts_to_datetime(q.modify_ts),
+                        b(q.is_ms_shipped),
+                        b(false),
+                        b(false),
+                        Value::SmallInt(q.activation.max_readers),
+                        opt_s(q.activation.procedure.as_deref()),
+                        q.activation.execute_as.map_or(Value::Null, Value::Int),
+                        b(q.activation.enabled),
+                        b(q.enabled),
+                        b(q.enabled),
+                        b(q.retention),
+                        b(q.poison_handling),
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.conversation_endpoints" => {
+            let mut eps: Vec<_> = d.endpoints.values().collect();
+            eps.sort_by_key(|e| (e.create_ts, !e.is_initiator));
+            rel(
+                &[
+                    ("conversation_handle", SqlType::UniqueIdentifier),
+                    ("conversation_id", SqlType::UniqueIdentifier),
+                    ("is_initiator", SqlType::TinyInt),
+                    ("service_contract_id", int.clone()),
+                    ("conversation_group_id", SqlType::UniqueIdentifier),
+                    ("service_id", int.clone()),
+                    ("lifetime", SqlType::DateTime),
+                    ("state", SqlType::Char(2)),
+                    ("state_desc", nvarchar(60)),
+                    ("far_service", nvarchar(256)),
+                    ("far_broker_instance", nvarchar(128)),
+                    ("principal_id", int.clone()),
+                    ("far_principal_id", int.clone()),
+                    ("outbound_session_key_identifier", SqlType::UniqueIdentifier),
+                    ("inbound_session_key_identifier", SqlType::UniqueIdentifier),
+                    ("security_timestamp", SqlType::DateTime),
+                    ("dialog_timer", SqlType::DateTime),
+                    ("send_sequence", SqlType::BigInt),
+                    ("last_send_tran_id", SqlType::Binary(6)),
+                    ("end_dialog_sequence", SqlType::BigInt),
+                    ("receive_sequence", SqlType::BigInt),
+                    ("receive_sequence_frag", int.clone()),
+                    ("system_sequence", SqlType::BigInt),
+                    ("first_out_of_order_sequence", SqlType::BigInt),
+                    ("last_out_of_order_sequence", SqlType::BigInt),
+                    ("last_out_of_order_frag", int.clone()),
+                    ("is_system", SqlType::Bit),
+                    ("priority", SqlType::TinyInt),
+                ],
+                eps.iter()
+                    .map(|e| {
+                        vec![
+                            Value::Guid(e.handle),
+                            Value::Guid(e.conversation_id),
+                            Value::TinyInt(u8::from(e.is_initiator)),
+                            Value::Int(e.contract_id),
+                            Value::Guid(e.group_id),
+                            Value::Int(e.service_id),
+                            datetime_or_sentinel(Some(e.lifetime)),
+                            Value::VarChar(e.state.code().into()),
+                            s(e.state.desc()),
+                            s(&e.far_service),
+                            opt_s(e.far_broker_instance.as_deref()),
+                            Value::Int(e.principal_id),
+                            Value::Int(0),
+                            Value::Guid(uuid::Uuid::nil()),
+                            Value::Guid(uuid::Uuid::nil()),
+                            ts_to_datetime(e.create_ts),
+                            datetime_or_sentinel(e.dialog_timer),
+                            Value::BigInt(e.send_seq),
+                            Value::Binary(vec![0; 6]),
+                            Value::BigInt(e.end_dialog_seq),
+                            Value::BigInt(e.receive_seq),
+                            Value::Int(0),
+                            Value::BigInt(0),
+                            Value::BigInt(0),
+                            Value::BigInt(0),
+                            Value::Int(0),
+                            b(false),
+                            Value::TinyInt(e.priority),
+                        ]
+                    })
+                    .collect(),
+            )
+        }
+        "sys.conversation_groups" => rel(
+            &[
+                ("conversation_group_id", SqlType::UniqueIdentifier),
+                ("service_id", int.clone()),
+                ("is_system", SqlType::Bit),
+            ],
+            d.groups
+                .values()
+                .map(|g| vec![Value::Guid(g.id), Value::Int(g.service_id), b(false)])
+                .collect(),
+        ),
+        "sys.transmission_queue" => rel(
+            &[
+                ("conversation_handle", SqlType::UniqueIdentifier),
+                ("to_service_name", nvarchar(256)),
+                ("to_broker_instance", nvarchar(128)),
+                ("from_service_name", nvarchar(256)),
+                ("service_contract_name", nvarchar(256)),
+                ("enqueue_time", SqlType::DateTime),
+                ("message_sequence_number", SqlType::BigInt),
+                ("message_type_name", nvarchar(256)),
+                ("is_conversation_error", SqlType::Bit),
+                ("is_end_of_dialog", SqlType::Bit),
+                ("message_body", SqlType::VarBinary(StrLen::Max)),
+                ("transmission_status", nvarchar(4000)),
+                ("priority", SqlType::TinyInt),
+            ],
+            d.txq
+                .values()
+                .map(|t| {
+                    vec![
+                        Value::Guid(t.handle),
+                        s(&t.to_service),
+                        opt_s(t.to_broker_instance.as_deref()),
+                        s(&t.from_service),
+                        s(&t.contract),
+                        ts_to_datetime(t.enqueue_ts),
+                        Value::BigInt(t.sequence),
+                        s(&t.message_type),
+                        b(t.kind == MessageKind::Error),
+                        b(t.kind == MessageKind::EndDialog),
+                        t.body.clone().map_or(Value::Null, Value::Binary),
+                        s(&t.status_text),
+                        Value::TinyInt(t.priority),
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.databases" => rel(
+            &[
+                ("name", sysname()),
+                ("database_id", int.clone()),
+                ("source_database_id", int.clone()),
+                ("owner_sid", SqlType::VarBinary(StrLen::Len(85))),
+                ("create_date", SqlType::DateTime),
+                ("compatibility_level", SqlType::TinyInt),
+                ("collation_name", sysname()),
+                ("state", SqlType::TinyInt),
+                ("state_desc", nvarchar(60)),
+                ("is_broker_enabled", SqlType::Bit),
+                ("service_broker_guid", SqlType::UniqueIdentifier),
+                ("is_honor_broker_priority_on", SqlType::Bit),
+                ("is_trustworthy_on", SqlType::Bit),
+                ("is_master_key_encrypted_by_server", SqlType::Bit),
+            ],
+            st.dbs
+                .values()
+                .map(|x| {
+                    vec![
+                        s(&x.rec.name),
+                        Value::Int(x.rec.id),
+                        Value::Null,
+                        Value::Binary(vec![1]),
+                        ts_to_datetime(x.rec.create_ts),
+                        Value::TinyInt(160),
+                        s("SQL_Latin1_General_CP1_CI_AS"),
+                        Value::TinyInt(0),
+                        s("ONLINE"),
+                        b(x.rec.broker_enabled),
+                        Value::Guid(x.rec.broker_guid),
+                        b(x.rec.honor_priority),
+                        b(x.rec.trustworthy || x.rec.id == sbroker_engine::MSDB_DB),
+                        b(false),
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.objects" | "sys.all_objects" => rel(
+            &[
+                ("name", sysname()),
+                ("object_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("schema_id", int.clone()),
+                ("parent_object_id", int.clone()),
+                ("type", SqlType::Char(2)),
+                ("type_desc", nvarchar(60)),
+                ("create_date", SqlType::DateTime),
+                ("modify_date", SqlType::DateTime),
+                ("is_ms_shipped", SqlType::Bit),
+            ],
+            objects(st, db)
+                .into_iter()
+                .map(|(n, id, ty, desc, c, m, shipped)| {
+                    vec![
+                        s(&n),
+                        Value::Int(id),
+                        Value::Null,
+                        Value::Int(1),
+                        Value::Int(0),
+                        Value::VarChar(ty.into()),
+                        s(desc),
+                        ts_to_datetime(c),
+                        ts_to_datetime(m),
+                        b(shipped),
+                    ]
+                })
+                .collect(),
+        ),
+        "sys.tables" | "sys.procedures" => {
+            let want = if name == "sys.tables" { "U " } else { "P " };
+            rel(
+                &[
+                    ("name", sysname()),
+                    ("object_id", int.clone()),
+                    ("schema_id", int.clone()),
+                    ("type", SqlType::Char(2)),
+                    ("type_desc", nvarchar(60)),
+                    ("create_date", SqlType::DateTime),
+                ],
+                objects(st, db)
+                    .into_iter()
+                    .filter(|o| o.2 == want)
+                    .map(|(n, id, ty, desc, c, _, _)| {
+                        vec![
+                            s(&n),
+                            Value::Int(id),
+                            Value::Int(1),
+                            Value::VarChar(ty.into()),
+                            s(desc),
+                            ts_to_datetime(c),
+                        ]
+                    })
+                    .collect(),
+            )
+        }
+        "sys.schemas" => rel(
+            &[
+                ("name", sysname()),
+                ("schema_id", int.clone()),
+                ("principal_id", int.clone()),
+            ],
+            vec![
+                vec![s("dbo"), Value::Int(1), Value::Int(1)],
+                vec![s("guest"), Value::Int(2), Value::Int(2)],
+                vec![s("sys"), Value::Int(4), Value::Int(4)],
+            ],
+        ),
+        "sys.database_principals" => rel(
+            &[
+                ("name", sysname()),
+                ("principal_id", int.clone()),
+                ("type", SqlType::Char(1)),
+                ("type_desc", nvarchar(60)),
+            ],
+            vec![
+                vec![
+                    s("dbo"),
+                    Value::Int(1),
+                    Value::VarChar("S".into()),
+                    s("SQL_USER"),
+                ],
+                vec![
+                    s("public"),
+                    Value::Int(0),
+                    Value::VarChar("R".into()),
+                    s("DATABASE_ROLE"),
+                ],
+            ],
+        ),
+        "sys.routes" => rel(
+            &[
+                ("name", sysname()),
+                ("route_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("remote_service_name", nvarchar(256)),
+                ("broker_instance", nvarchar(128)),
+                ("lifetime", SqlType::DateTime),
+                ("address", nvarchar(256)),
+                ("mirror_address", nvarchar(256)),
+            ],
+            if db == sbroker_engine::MASTER_DB {
+                Vec::new()
+            } else {
+                vec![vec![
+                    s("AutoCreatedLocal"),
+                    Value::Int(65536),
+                    Value::Int(1),
+                    Value::Null,
+                    Value::Null,
+                    Value::Null,
+                    s("LOCAL"),
+                    Value::Null,
+                ]]
+            },
+        ),
+        "sys.remote_service_bindings" => rel(
+            &[
+                ("name", sysname()),
+                ("remote_service_binding_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("remote_service_name", nvarchar(256)),
+                ("service_contract_id", int.clone()),
+                ("remote_principal_id", int.clone()),
+                ("is_anonymous_on", SqlType::Bit),
+            ],
+            Vec::new(),
+        ),
+        "sys.conversation_priorities" => rel(
+            &[
+                ("priority_id", int.clone()),
+                ("name", sysname()),
+                ("service_contract_id", int.clone()),
+                ("local_service_id", int.clone()),
+                ("remote_service_name", nvarchar(256)),
+                ("priority", SqlType::TinyInt),
+            ],
+            Vec::new(),
+        ),
+        "sys.xml_schema_collections" => rel(
+            &[
+                ("name", sysname()),
+                ("xml_collection_id", int.clone()),
+                ("schema_id", int.clone()),
+            ],
+            Vec::new(),
+        ),
+        "sys.certificates" => rel(
+            &[
+                ("name", sysname()),
+                ("certificate_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("is_active_for_begin_dialog", SqlType::Bit),
+                ("subject", nvarchar(4000)),
+                ("expiry_date", SqlType::DateTime),
+                ("start_date", SqlType::DateTime),
+                ("thumbprint", SqlType::VarBinary(StrLen::Len(32))),
+                ("pvt_key_encryption_type", SqlType::Char(2)),
+            ],
+            Vec::new(),
+        ),
+        "sys.endpoints" | "sys.service_broker_endpoints" | "sys.tcp_endpoints" => rel(
+            &[
+                ("name", sysname()),
+                ("endpoint_id", int.clone()),
+                ("principal_id", int.clone()),
+                ("protocol", SqlType::TinyInt),
+                ("protocol_desc", nvarchar(60)),
+                ("type", SqlType::TinyInt),
+                ("type_desc", nvarchar(60)),
+                ("state", SqlType::TinyInt),
+                ("state_desc", nvarchar(60)),
+                ("port", int.clone()),
+            ],
+            Vec::new(),
+        ),
+        "sys.dm_broker_queue_monitors" => rel(
+            &[
+                ("database_id", int.clone()),
+                ("queue_id", int.clone()),
+                ("state", nvarchar(32)),
+                ("last_empty_rowset_time", SqlType::DateTime),
+                ("last_activated_time", SqlType::DateTime),
+                ("tasks_waiting", int.clone()),
+            ],
+            Vec::new(),
+        ),
+        "sys.dm_broker_activated_tasks" => rel(
+            &[
+                ("spid", int.clone()),
+                ("database_id", SqlType::SmallInt),
+                ("queue_id", int.clone()),
+                ("procedure_name", nvarchar(776)),
+                ("execute_as", int.clone()),
+            ],
+            Vec::new(),
+        ),
+        "sys.dm_broker_connections" | "sys.dm_broker_forwarded_messages" => rel(
+            &[
+                ("connection_id", SqlType::UniqueIdentifier),
+                ("state_desc", nvarchar(60)),
+                ("login_state_desc", nvarchar(60)),
+            ],
+            Vec::new(),
+        ),
+        "information_schema.tables" => rel(
+            &[
+                ("TABLE_CATALOG", nvarchar(128)),
+                ("TABLE_SCHEMA", nvarchar(128)),
+                ("TABLE_NAME", sysname()),
+                ("TABLE_TYPE", SqlType::VarChar(StrLen::Len(10))),
+            ],
+            objects(st, db)
+                .into_iter()
+                .filter(|o| o.2 == "U ")
+                .map(|o| {
+                    vec![
+                        s(&d.rec.name),
+                        s("dbo"),
+                        s(&o.0),
+                        Value::VarChar("BASE TABLE".into()),
+                    ]
+                })
+                .collect(),
+        ),
+        "information_schema.routines" => rel(
+            &[
+                ("ROUTINE_CATALOG", nvarchar(128)),
+                ("ROUTINE_SCHEMA", nvarchar(128)),
+                ("ROUTINE_NAME", sysname()),
+                ("ROUTINE_TYPE", nvarchar(20)),
+            ],
+            objects(st, db)
+                .into_iter()
+                .filter(|o| o.2 == "P ")
+                .map(|o| vec![s(&d.rec.name), s("dbo"), s(&o.0), s("PROCEDURE")])
+                .collect(),
+        ),
+        _ => return Ok(None),
+    };
+    Ok(Some(r))
+}

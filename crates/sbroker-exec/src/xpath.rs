@@ -1,0 +1,498 @@
+//! The XQuery subset T-SQL code uses with xml methods, evaluated over `roxmltree`:
+//! prolog `declare namespace p="…";` / `declare default element namespace "…";`, WITH
+//! XMLNAMESPACES prefixes, paths of child (`/`), descendant (`//`), attribute (`@a`),
+//! `text()`, `.`, `*`, `local-name()`-free name tests with prefixes, positional predicates
+//! `[n]`, value predicates `[@a="v"]` / `[name="v"]`, parenthesised paths `(path)[1]`, and
+//! `sql:variable("@v")` in predicate values. Anything else is reported as error 2389-style.
+
+use roxmltree::{Document, Node};
+use sbroker_types::{ServerError, Value};
+
+use crate::Executor;
+
+fn xq_error(msg: &str) -> ServerError {
+    ServerError::new(2389, format!("XQuery: {msg}"))
+}
+
+struct Ns {
+    prefixes: Vec<(String, String)>,
+    default: Option<String>,
+}
+
+fn parse_prolog(src: &str, with: &[(Option<String>, String)]) -> (Ns, String) {
+    let mut ns = Ns {
+        prefixes: Vec::new(),
+        default: None,
+    };
+    for (p, uri) in with {
+        match p {
+            Some(p) => ns.prefixes.push((p.clone(), uri.clone())),
+            None => ns.default = Some(uri.clone()),
+        }
+    }
+    let mut rest = src.trim().to_string();
+    loop {
+        let t = rest.trim_start();
+        let lower = t.to_ascii_lowercase();
+        if !lower.starts_with("declare") {
+            break;
+        }
+        let Some(semi) = t.find(';') else { break };
+        let decl = t.get(..semi).unwrap_or_default();
+        let quoted = decl
+            .split(['"', '\''])
+            .nth(1)
+            .unwrap_or_default()
+            .to_string();
+        let dl = decl.to_ascii_lowercase();
+        if dl.contains("default element namespace") {
+            ns.default = Some(quoted);
+        } else if let Some(i) = dl.find("namespace") {
+            let after = decl.get(i + "namespace".len()..).unwrap_or_default();
+            let prefix = after
+                .split('=')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            ns.prefixes.push((prefix, quoted));
+        }
+        rest = t.get(semi + 1..).unwrap_or_default().to_string();
+    }
+    (ns, rest.trim().to_string())
+}
+
+#[derive(Debug, Clone)]
+enum Pred {
+    Pos(usize),
+    Eq(Vec<Step>, String),
+    Exists(Vec<Step>),
+}
+
+#[derive(Debug, Clone)]
+enum Test {
+    Name(Option<String>, String),
+    Any,
+    Text,
+    Attr(String),
+    SelfNode,
+    Parent,
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    descendant: bool,
+    test: Test,
+    preds: Vec<Pred>,
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+    ex: &'a mut Executor,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+    fn ws(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.i += 1;
+        }
+    }
+    fn name(&mut self) -> String {
+        let start = self.i;
+        while self.peek().is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || c == b'_'
+                || c == b'-'
+                || c == b'.'
+                || c == b':'
+                || c >= 0x80
+        }) {
+            self.i += 1;
+        }
+        String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default()).into_owned()
+    }
+    fn path(&mut self) -> Result<Vec<Step>, ServerError> {
+        let mut steps = Vec::new();
+        self.ws();
+        let mut first = true;
+        loop {
+            self.ws();
+            let mut descendant = false;
+            if self.peek() == Some(b'/') {
+                self.i += 1;
+                if self.peek() == Some(b'/') {
+                    self.i += 1;
+                    descendant = true;
+                }
+            } else if !first {
+                break;
+            }
+            first = false;
+            self.ws();
+            let test = match self.peek() {
+                Some(b'@') => {
+                    self.i += 1;
+                    let n = self.name();
+                    Test::Attr(n.rsplit(':').next().unwrap_or_default().to_string())
+                }
+                Some(b'*') => {
+                    self.i += 1;
+                    Test::Any
+                }
+                Some(b'.') if self.s.get(self.i + 1) == Some(&b'.') => {
+                    self.i += 2;
+                    Test::Parent
+                }
+                Some(b'.') => {
+                    self.i += 1;
+                    Test::SelfNode
+                }
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                    let n = self.name();
+                    if n == "text" && self.peek() == Some(b'(') {
+                        self.i += 1;
+                        self.ws();
+                        if self.peek() == Some(b')') {
+                            self.i += 1;
+                        }
+                        Test::Text
+                    } else {
+                        match n.split_once(':') {
+                            Some((p, l)) => Test::Name(Some(p.to_string()), l.to_string()),
+                            None => Test::Name(None, n),
+                        }
+                    }
+                }
+                _ => break,
+            };
+            let mut preds = Vec::new();
+            loop {
+                self.ws();
+                if self.peek() != Some(b'[') {
+                    break;
+                }
+                self.i += 1;
+                preds.push(self.pred()?);
+            }
+            steps.push(Step {
+                descendant,
+                test,
+                preds,
+            });
+        }
+        Ok(steps)
+    }
+    fn pred(&mut self) -> Result<Pred, ServerError> {
+        self.ws();
+        let p = if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            let start = self.i;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.i += 1;
+            }
+            let n: usize = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
+                .ok()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(1);
+            Pred::Pos(n)
+        } else {
+            let path = self.path()?;
+            self.ws();
+            if self.peek() == Some(b'=') {
+                self.i += 1;
+                self.ws();
+                let v = self.literal()?;
+                Pred::Eq(path, v)
+            } else {
+                Pred::Exists(path)
+            }
+        };
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            Ok(p)
+        } else {
+            Err(xq_error("unsupported predicate"))
+        }
+    }
+    fn literal(&mut self) -> Result<String, ServerError> {
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                self.i += 1;
+                let start = self.i;
+                while self.peek().is_some_and(|c| c != q) {
+                    self.i += 1;
+                }
+                let v = String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default())
+                    .into_owned();
+                self.i += 1;
+                Ok(v)
+            }
+            Some(c) if c.is_ascii_digit() || c == b'-' => {
+                let start = self.i;
+                self.i += 1;
+                while self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
+                    self.i += 1;
+                }
+                Ok(
+                    String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default())
+                        .into_owned(),
+                )
+            }
+            _ => {
+                let n = self.name();
+                if n.eq_ignore_ascii_case("sql:variable") {
+                    self.ws();
+                    self.i += 1;
+                    self.ws();
+                    let var = self.literal()?;
+                    self.ws();
+                    if self.peek() == Some(b')') {
+                        self.i += 1;
+                    }
+                    let v = self.ex.get_var(&var)?;
+                    return Ok(match v {
+                        Value::Null => String::new(),
+                        other => other.to_display_string(),
+                    });
+                }
+                Err(xq_error("unsupported value in predicate"))
+            }
+        }
+    }
+}
+
+/// A parsed expression: a path, possibly `(path)[n]`.
+struct Expr {
+    steps: Vec<Step>,
+    outer_pos: Option<usize>,
+}
+
+fn parse_expr(src: &str, ex: &mut Executor) -> Result<Expr, ServerError> {
+    let s = src.trim();
+    let mut p = Parser {
+        s: s.as_bytes(),
+        i: 0,
+        ex,
+    };
+    p.ws();
+    if p.peek() == Some(b'(') {
+        p.i += 1;
+        let steps = p.path()?;
+        p.ws();
+        if p.peek() != Some(b')') {
+            return Err(xq_error("expected ')'"));
+        }
+        p.i += 1;
+        p.ws();
+        let mut outer_pos = None;
+        if p.peek() == Some(b'[') {
+            p.i += 1;
+            if let Pred::Pos(n) = p.pred()? {
+                outer_pos = Some(n);
+            }
+        }
+        return Ok(Expr { steps, outer_pos });
+    }
+    let steps = p.path()?;
+    p.ws();
+    if p.i < s.len() {
+        return Err(xq_error(&format!("unsupported expression '{s}'")));
+    }
+    Ok(Expr {
+        steps,
+        outer_pos: None,
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Item<'a, 'i> {
+    Node(Node<'a, 'i>),
+    Attr(Node<'a, 'i>, &'a str),
+}
+
+fn name_matches(n: &Node<'_, '_>, prefix: &Option<String>, local: &str, ns: &Ns) -> bool {
+    if !n.is_element() || n.tag_name().name() != local {
+        return false;
+    }
+    let want = match prefix {
+        Some(p) => ns
+            .prefixes
+            .iter()
+            .find(|(x, _)| x == p)
+            .map(|(_, u)| u.as_str()),
+        None => ns.default.as_deref(),
+    };
+    match want {
+        Some(uri) => n.tag_name().namespace() == Some(uri),
+        None => n.tag_name().namespace().is_none() || prefix.is_none() && ns.default.is_none(),
+    }
+}
+
+fn step_items<'a, 'i>(ctx: Item<'a, 'i>, step: &Step, ns: &Ns) -> Vec<Item<'a, 'i>> {
+    let Item::Node(node) = ctx else {
+        return Vec::new();
+    };
+    let candidates: Vec<Node<'a, 'i>> = if step.descendant {
+        node.descendants().skip(1).collect()
+    } else {
+        node.children().collect()
+    };
+    let mut out = Vec::new();
+    match &step.test {
+        Test::Attr(a) => {
+            let targets: Vec<Node<'a, 'i>> = if step.descendant {
+                node.descendants().collect()
+            } else {
+                vec![node]
+            };
+            for t in targets {
+                for at in t.attributes() {
+                    if at.name() == a {
+                        out.push(Item::Attr(t, at.value()));
+                    }
+                }
+            }
+        }
+        Test::SelfNode => out.push(ctx),
+        Test::Parent => {
+            if let Some(p) = node.parent() {
+                out.push(Item::Node(p));
+            }
+        }
+        Test::Text => out.extend(
+            candidates
+                .into_iter()
+                .filter(|n| n.is_text())
+                .map(Item::Node),
+        ),
+        Test::Any => out.extend(
+            candidates
+                .into_iter()
+                .filter(|n| n.is_element())
+                .map(Item::Node),
+        ),
+        Test::Name(p, l) => out.extend(
+            candidates
+                .into_iter()
+                .filter(|n| name_matches(n, p, l, ns))
+                .map(Item::Node),
+        ),
+    }
+    out
+}
+
+fn item_string(i: &Item<'_, '_>) -> String {
+    match i {
+        Item::Attr(_, v) => (*v).to_string(),
+        Item::Node(n) if n.is_text() => n.text().unwrap_or_default().to_string(),
+        Item::Node(n) => n
+            .descendants()
+            .filter(|d| d.is_text())
+            .filter_map(|d| d.text())
+            .collect(),
+    }
+}
+
+fn eval_steps<'a, 'i>(start: Vec<Item<'a, 'i>>, steps: &[Step], ns: &Ns) -> Vec<Item<'a, 'i>> {
+    let mut cur = start;
+    for step in steps {
+        let mut next = Vec::new();
+        for c in &cur {
+            let mut items = step_items(*c, step, ns);
+            for p in &step.preds {
+                items = match p {
+                    Pred::Pos(n) => items
+                        .get(n.saturating_sub(1))
+                        .copied()
+                        .into_iter()
+                        .collect(),
+                    Pred::Eq(path, v) => items
+                        .into_iter()
+                        .filter(|i| {
+                            eval_steps(vec![*i], path, ns)
+                                .iter()
+                                .any(|x| item_string(x) == *v)
+                        })
+                        .collect(),
+                    Pred::Exists(path) => items
+                        .into_iter()
+                        .filter(|i| !eval_steps(vec![*i], path, ns).is_empty())
+                        .collect(),
+                };
+            }
+            next.extend(items);
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn with_doc<T>(
+    xml: &str,
+    f: impl FnOnce(&Document<'_>) -> Result<T, ServerError>,
+) -> Result<T, ServerError> {
+    // Fragments are allowed in xml values: parse under a synthetic root and start there.
+    let wrapped = format!("<sbroker-root>{xml}</sbroker-root>");
+    let doc = Document::parse(&wrapped)
+        .map_err(|e| ServerError::new(9400, format!("XML parsing: {e}")))?;
+    f(&doc)
+}
+
+fn select<'a, 'i>(doc: &'a Document<'i>, e: &Expr, ns: &Ns) -> Vec<Item<'a, 'i>> {
+    let root = doc.root_element();
+    let mut items = eval_steps(vec![Item::Node(root)], &e.steps, ns);
+    if let Some(n) = e.outer_pos {
+        items = items
+            .get(n.saturating_sub(1))
+            .copied()
+            .into_iter()
+            .collect();
+    }
+    items
+}
+
+/// `.value(path, type)`: the string value of the single selected item.
+pub(crate) fn value(
+    xml: &str,
+    path: &str,
+    with: &[(Option<String>, String)],
+    ex: &mut Executor,
+) -> Result<Option<String>, ServerError> {
+    let (ns, body) = parse_prolog(path, with);
+    let e = parse_expr(&body, ex)?;
+    with_doc(xml, |doc| {
+        let items = select(doc, &e, &ns);
+        if items.len() > 1 {
+            return Err(ServerError::new(
+                2389,
+                "XQuery [value()]: 'value()' requires a singleton (or empty sequence).",
+            ));
+        }
+        Ok(items.first().map(item_string))
+    })
+}
+
+/// `.query(path)` / `.nodes(path)` / `.exist(path)`: the selected items as XML text.
+pub(crate) fn nodes(
+    xml: &str,
+    path: &str,
+    with: &[(Option<String>, String)],
+    ex: &mut Executor,
+) -> Result<Vec<String>, ServerError> {
+    let (ns, body) = parse_prolog(path, with);
+    let e = parse_expr(&body, ex)?;
+    let wrapped = format!("<sbroker-root>{xml}</sbroker-root>");
+    with_doc(xml, |doc| {
+        Ok(select(doc, &e, &ns)
+            .iter()
+            .map(|i| match i {
+                Item::Attr(_, v) => sbroker_types::xml::escape_xml(v),
+                Item::Node(n) => wrapped.get(n.range()).unwrap_or_default().to_string(),
+            })
+            .collect())
+    })
+}
