@@ -169,6 +169,7 @@ pub fn begin_dialog(ctx: &mut Ctx<'_, '_>, args: &BeginDialog) -> Result<Uuid, S
         },
     };
     ctx.lock_group(db, group_id)?;
+    let priority = ctx.guard.db(db).map_or(5, |d| d.priority_for(contract.id, svc.id, &args.to_service));
     let handle = Uuid::new_v4();
     let ep = EndpointRec {
         handle,
@@ -186,7 +187,7 @@ pub fn begin_dialog(ctx: &mut Ctx<'_, '_>, args: &BeginDialog) -> Result<Uuid, S
         send_seq: 0,
         receive_seq: 0,
         end_dialog_seq: -1,
-        priority: 5,
+        priority,
         encryption: args.encryption,
         far_local: None,
         closed_ts: None,
@@ -588,6 +589,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 return Delivery::Done;
             }
             let tcontract_id = tcontract.map_or(CONTRACT_DEFAULT, |c| c.id);
+            let tprio = td.priority_for(tcontract_id, tsvc.id, &from_svc_name);
             let group = Uuid::new_v4();
             txn::put_group(st, tx, tdb, catalog::new_group(group, tsvc.id));
             let sguid = st.db(db).map(|d| d.rec.broker_guid).unwrap_or_default();
@@ -607,7 +609,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 send_seq: 0,
                 receive_seq: 0,
                 end_dialog_seq: -1,
-                priority: 5,
+                priority: tprio,
                 encryption: from.encryption,
                 far_local: Some((db, h)),
                 closed_ts: None,
@@ -1095,6 +1097,12 @@ pub fn drop_service(ctx: &mut Ctx<'_, '_>, name: &str) -> Result<(), ServerError
         return Err(ServerError::new(
             9663,
             "The system object cannot be modified.",
+        ));
+    }
+    if let Some(p) = catalog::priority_referencing(d, None, Some(svc.id)) {
+        return Err(ServerError::new(
+            3729,
+            format!("Cannot drop service '{name}' because it is being referenced by object '{p}'."),
         ));
     }
     let eps: Vec<EndpointRec> = d

@@ -395,6 +395,9 @@ pub fn drop_contract(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Resul
     if let Some(s) = d.services.values().find(|s| s.contracts.contains(&rec.id)) {
         return Err(referenced("contract", name, &s.name));
     }
+    if let Some(p) = priority_referencing(d, Some(rec.id), None) {
+        return Err(referenced("contract", name, &p));
+    }
     txn::remove_catalog(st, tx, db, CatKind::Contract, rec.id);
     Ok(())
 }
@@ -687,4 +690,115 @@ pub fn alter_service(
 /// The group row of a new group.
 pub fn new_group(id: Uuid, service_id: i32) -> GroupRec {
     GroupRec { id, service_id }
+}
+
+/// A criterion of CREATE/ALTER BROKER PRIORITY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Criterion {
+    /// Not given (ALTER keeps the old value; CREATE means ANY).
+    Unchanged,
+    /// ANY.
+    Any,
+    /// A named contract or service, or a remote service name.
+    Name(String),
+}
+
+/// Arguments of CREATE/ALTER BROKER PRIORITY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityArgs {
+    /// CONTRACT_NAME.
+    pub contract: Criterion,
+    /// LOCAL_SERVICE_NAME.
+    pub local_service: Criterion,
+    /// REMOTE_SERVICE_NAME.
+    pub remote_service: Criterion,
+    /// PRIORITY_LEVEL; `Some(None)` = DEFAULT (5).
+    pub level: Option<Option<i64>>,
+}
+
+fn priority_level(level: Option<Option<i64>>, old: u8) -> Result<u8, ServerError> {
+    match level {
+        None => Ok(old),
+        Some(None) => Ok(5),
+        Some(Some(n)) if (1..=10).contains(&n) => Ok(n as u8),
+        Some(Some(n)) => Err(ServerError::new(
+            8474,
+            format!("The PRIORITY_LEVEL value {n} is not valid. PRIORITY_LEVEL must be an integer from 1 to 10, or DEFAULT."),
+        )),
+    }
+}
+
+fn resolve_priority(d: &Db, args: &PriorityArgs, mut rec: PriorityRec) -> Result<PriorityRec, ServerError> {
+    match &args.contract {
+        Criterion::Unchanged => {}
+        Criterion::Any => rec.contract_id = None,
+        Criterion::Name(n) => rec.contract_id = Some(d.contract_by_name(n).ok_or_else(|| contract_not_found(n))?.id),
+    }
+    match &args.local_service {
+        Criterion::Unchanged => {}
+        Criterion::Any => rec.local_service_id = None,
+        Criterion::Name(n) => rec.local_service_id = Some(d.service_by_name(n).ok_or_else(|| service_not_found(n))?.id),
+    }
+    match &args.remote_service {
+        Criterion::Unchanged => {}
+        Criterion::Any => rec.remote_service = None,
+        Criterion::Name(n) => rec.remote_service = Some(n.clone()),
+    }
+    rec.level = priority_level(args.level, rec.level)?;
+    let dup = d.priorities.values().any(|p| {
+        p.id != rec.id
+            && p.contract_id == rec.contract_id
+            && p.local_service_id == rec.local_service_id
+            && p.remote_service == rec.remote_service
+    });
+    if dup {
+        return Err(ServerError::new(
+            8475,
+            format!("The broker priority '{}' has the same CONTRACT_NAME, LOCAL_SERVICE_NAME and REMOTE_SERVICE_NAME as another broker priority in the database.", rec.name),
+        ));
+    }
+    Ok(rec)
+}
+
+/// CREATE BROKER PRIORITY.
+pub fn create_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: &PriorityArgs) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.priorities.values().any(|p| p.name.eq_ignore_ascii_case(name)) {
+        return Err(already_exists(name));
+    }
+    let rec = PriorityRec { id: 0, name: name.into(), contract_id: None, local_service_id: None, remote_service: None, level: 5 };
+    let mut rec = resolve_priority(d, args, rec)?;
+    rec.id = next_broker_id(st, tx, db)?;
+    let id = rec.id;
+    txn::put_catalog(st, tx, db, CatObj::Priority(rec));
+    Ok(id)
+}
+
+fn priority_not_found(name: &str) -> ServerError {
+    ServerError::new(15151, format!("Cannot find the broker priority '{name}', because it does not exist or you do not have permission."))
+}
+
+/// ALTER BROKER PRIORITY: only the given criteria change; existing endpoints keep theirs.
+pub fn alter_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: &PriorityArgs) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let old = d.priorities.values().find(|p| p.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| priority_not_found(name))?;
+    let rec = resolve_priority(d, args, old)?;
+    txn::put_catalog(st, tx, db, CatObj::Priority(rec));
+    Ok(())
+}
+
+/// DROP BROKER PRIORITY.
+pub fn drop_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let id = d.priorities.values().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| p.id).ok_or_else(|| priority_not_found(name))?;
+    txn::remove_catalog(st, tx, db, CatKind::Priority, id);
+    Ok(())
+}
+
+/// The broker priority that references a contract or service, if any (blocks DROP).
+pub fn priority_referencing(d: &Db, contract: Option<i32>, service: Option<i32>) -> Option<String> {
+    d.priorities
+        .values()
+        .find(|p| (contract.is_some() && p.contract_id == contract) || (service.is_some() && p.local_service_id == service))
+        .map(|p| p.name.clone())
 }

@@ -44,7 +44,7 @@ use std::sync::Arc;
 
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
-    CONTRACT_DEFAULT, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, QueueOptions,
+    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, PriorityArgs, QueueOptions,
     SentBy, USER_ID_MIN,
 };
 pub use instance::{
@@ -376,6 +376,35 @@ impl Session {
             let (st, tx) = ctx.parts();
             put_user_row(st, tx, db, table, row, value);
             Ok(())
+        })
+    }
+}
+
+impl Session {
+    /// CREATE BROKER PRIORITY.
+    pub fn create_broker_priority(&mut self, name: &str, args: &PriorityArgs) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::create_priority(st, tx, db, name, args)
+        })
+    }
+
+    /// ALTER BROKER PRIORITY.
+    pub fn alter_broker_priority(&mut self, name: &str, args: &PriorityArgs) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::alter_priority(st, tx, db, name, args)
+        })
+    }
+
+    /// DROP BROKER PRIORITY.
+    pub fn drop_broker_priority(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_priority(st, tx, db, name)
         })
     }
 }

@@ -160,6 +160,23 @@ pub struct ServiceRec {
     pub contracts: Vec<i32>,
 }
 
+/// A conversation priority (CREATE BROKER PRIORITY); `None` criteria mean ANY.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PriorityRec {
+    /// `priority_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// CONTRACT_NAME (id).
+    pub contract_id: Option<i32>,
+    /// LOCAL_SERVICE_NAME (id).
+    pub local_service_id: Option<i32>,
+    /// REMOTE_SERVICE_NAME (compared byte for byte).
+    pub remote_service: Option<String>,
+    /// PRIORITY_LEVEL (1..10).
+    pub level: u8,
+}
+
 /// Endpoint states of `sys.conversation_endpoints`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub enum EndpointState {

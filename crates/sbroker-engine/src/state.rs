@@ -28,6 +28,8 @@ pub enum CatKind {
     Queue = 3,
     /// Services.
     Service = 4,
+    /// Broker priorities.
+    Priority = 5,
 }
 
 /// A reference to one persistent row.
@@ -110,6 +112,8 @@ pub struct Db {
     pub queues: BTreeMap<i32, QueueRec>,
     /// Services by id.
     pub services: BTreeMap<i32, ServiceRec>,
+    /// Broker priorities by id.
+    pub priorities: BTreeMap<i32, PriorityRec>,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -139,6 +143,7 @@ impl Db {
             contracts: BTreeMap::new(),
             queues: BTreeMap::new(),
             services: BTreeMap::new(),
+            priorities: BTreeMap::new(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -164,6 +169,34 @@ impl Db {
     /// Service by exact name.
     pub fn service_by_name(&self, name: &str) -> Option<&ServiceRec> {
         self.services.values().find(|s| s.name == name)
+    }
+
+    /// Priority level for a new endpoint (spec 08 §1.1): the best-ranked matching broker
+    /// priority of this database, else 5.
+    pub fn priority_for(&self, contract_id: i32, local_service_id: i32, remote_service: &str) -> u8 {
+        let mut best: Option<(u8, i32, u8)> = None;
+        for p in self.priorities.values() {
+            let c = match p.contract_id {
+                Some(id) if id == contract_id => 0,
+                Some(_) => continue,
+                None => 4,
+            };
+            let l = match p.local_service_id {
+                Some(id) if id == local_service_id => 0,
+                Some(_) => continue,
+                None => 2,
+            };
+            let r = match &p.remote_service {
+                Some(n) if n == remote_service => 0,
+                Some(_) => continue,
+                None => 1,
+            };
+            let rank = c + l + r;
+            if best.is_none_or(|(br, bid, _)| (rank, p.id) < (br, bid)) {
+                best = Some((rank, p.id, p.level));
+            }
+        }
+        best.map_or(5, |b| b.2)
     }
 
     /// Queue by schema and name (case-insensitive, like the default collation).
@@ -316,6 +349,7 @@ impl State {
                     CatKind::Contract => db.contracts.get(id).map(|v| encode(v)),
                     CatKind::Queue => db.queues.get(id).map(|v| encode(v)),
                     CatKind::Service => db.services.get(id).map(|v| encode(v)),
+                    CatKind::Priority => db.priorities.get(id).map(|v| encode(v)),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -431,6 +465,10 @@ impl State {
                 4 => {
                     let r: ServiceRec = decode(&v)?;
                     db.services.insert(r.id, r);
+                }
+                5 => {
+                    let r: PriorityRec = decode(&v)?;
+                    db.priorities.insert(r.id, r);
                 }
                 _ => return Err(corrupt("catalog kind")),
             }

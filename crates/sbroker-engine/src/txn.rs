@@ -268,6 +268,8 @@ pub enum CatObj {
     Queue(QueueRec),
     /// Service.
     Service(ServiceRec),
+    /// Broker priority.
+    Priority(PriorityRec),
 }
 
 impl CatObj {
@@ -277,6 +279,7 @@ impl CatObj {
             CatObj::Contract(r) => (CatKind::Contract, r.id),
             CatObj::Queue(r) => (CatKind::Queue, r.id),
             CatObj::Service(r) => (CatKind::Service, r.id),
+            CatObj::Priority(r) => (CatKind::Priority, r.id),
         }
     }
 }
@@ -287,6 +290,7 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
         CatKind::Contract => d.contracts.get(&id).cloned().map(CatObj::Contract),
         CatKind::Queue => d.queues.get(&id).cloned().map(CatObj::Queue),
         CatKind::Service => d.services.get(&id).cloned().map(CatObj::Service),
+        CatKind::Priority => d.priorities.get(&id).cloned().map(CatObj::Priority),
     }
 }
 
@@ -304,6 +308,12 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         }
         (_, Some(CatObj::Service(r))) => {
             d.services.insert(id, r);
+        }
+        (_, Some(CatObj::Priority(r))) => {
+            d.priorities.insert(id, r);
+        }
+        (CatKind::Priority, None) => {
+            d.priorities.remove(&id);
         }
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
@@ -381,6 +391,9 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     }
     for k in db.services.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Service, *k));
+    }
+    for k in db.priorities.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::Priority, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

@@ -198,6 +198,7 @@ impl Executor {
                     ast::BrokerObjectKind::Contract => self.session.drop_contract(&n)?,
                     ast::BrokerObjectKind::Queue => self.session.drop_queue(&queue_name(name))?,
                     ast::BrokerObjectKind::Service => self.session.drop_service(&n)?,
+                    ast::BrokerObjectKind::BrokerPriority => self.session.drop_broker_priority(&n)?,
                     other => return Err(unsupported(&format!("DROP {other:?}"))),
                 }
             }
@@ -290,8 +291,11 @@ impl Executor {
             | StmtKind::AlterRemoteServiceBinding { .. } => {
                 return Err(unsupported("REMOTE SERVICE BINDING"));
             }
-            StmtKind::CreateBrokerPriority(_) | StmtKind::AlterBrokerPriority(_) => {
-                return Err(unsupported("BROKER PRIORITY"));
+            StmtKind::CreateBrokerPriority(p) => {
+                self.session.create_broker_priority(&p.name.value, &priority_args(p))?;
+            }
+            StmtKind::AlterBrokerPriority(p) => {
+                self.session.alter_broker_priority(&p.name.value, &priority_args(p))?;
             }
             StmtKind::CreateEndpoint(_) | StmtKind::AlterEndpoint(_) => {
                 return Err(unsupported("CREATE/ALTER ENDPOINT"));
@@ -662,6 +666,28 @@ impl Executor {
                 }
             })
         })
+    }
+}
+
+fn priority_args(p: &ast::BrokerPriority) -> eng::PriorityArgs {
+    let name = |c: &Option<ast::NameOrAny>| match c {
+        None => eng::Criterion::Unchanged,
+        Some(ast::NameOrAny::Any) => eng::Criterion::Any,
+        Some(ast::NameOrAny::Name(i)) => eng::Criterion::Name(i.value.clone()),
+    };
+    eng::PriorityArgs {
+        contract: name(&p.contract_name),
+        local_service: name(&p.local_service_name),
+        remote_service: match &p.remote_service_name {
+            None => eng::Criterion::Unchanged,
+            Some(ast::StringOrAny::Any) => eng::Criterion::Any,
+            Some(ast::StringOrAny::Name(s)) => eng::Criterion::Name(s.clone()),
+        },
+        level: match &p.priority_level {
+            None => None,
+            Some(ast::PriorityLevel::Default) => Some(None),
+            Some(ast::PriorityLevel::Level(n)) => Some(Some(*n)),
+        },
     }
 }
 

@@ -548,7 +548,19 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("remote_service_name", nvarchar(256)),
                 ("priority", SqlType::TinyInt),
             ],
-            Vec::new(),
+            d.priorities
+                .values()
+                .map(|p| {
+                    vec![
+                        Value::Int(p.id),
+                        s(&p.name),
+                        p.contract_id.map_or(Value::Null, Value::Int),
+                        p.local_service_id.map_or(Value::Null, Value::Int),
+                        opt_s(p.remote_service.as_deref()),
+                        Value::TinyInt(p.level),
+                    ]
+                })
+                .collect(),
         ),
         "sys.xml_schema_collections" => rel(
             &[
