@@ -163,6 +163,7 @@ pub fn add_builtins(db: &mut Db, now: Ts) {
                 enabled: true,
                 retention: false,
                 poison_handling: true,
+                dead_letter_queue: None,
                 activation: Activation::default(),
                 is_ms_shipped: true,
                 create_ts: now,
@@ -423,6 +424,25 @@ pub struct QueueOptions {
     pub activation_drop: bool,
     /// An ACTIVATION clause was present.
     pub activation_given: bool,
+    /// sbroker extension: DEAD_LETTER_QUEUE; `Some(None)` = NONE.
+    pub dead_letter_queue: Option<Option<crate::receive::QueueName>>,
+}
+
+fn resolve_dead_letter(st: &State, db: i32, own: Option<i32>, opts: &QueueOptions) -> Result<Option<Option<i32>>, ServerError> {
+    match &opts.dead_letter_queue {
+        None => Ok(None),
+        Some(None) => Ok(Some(None)),
+        Some(Some(q)) => {
+            let (qdb, qid) = crate::receive::resolve_queue(st, db, q)?;
+            if qdb != db || Some(qid) == own {
+                return Err(ServerError::new(
+                    40001,
+                    format!("The dead-letter queue '{}' must be another queue of the same database.", q.name),
+                ));
+            }
+            Ok(Some(Some(qid)))
+        }
+    }
 }
 
 fn check_readers(n: Option<i64>) -> Result<Option<i16>, ServerError> {
@@ -459,6 +479,7 @@ pub fn create_queue(
         return Err(already_exists(name));
     }
     let readers = check_readers(opts.max_readers)?;
+    let dead_letter = resolve_dead_letter(st, db, None, opts)?.flatten();
     let id = next_object_id(st, tx, db)?;
     let activation = if opts.activation_given && !opts.activation_drop {
         Activation {
@@ -478,6 +499,7 @@ pub fn create_queue(
         enabled: opts.status.unwrap_or(true),
         retention: opts.retention.unwrap_or(false),
         poison_handling: opts.poison_handling.unwrap_or(true),
+        dead_letter_queue: dead_letter,
         activation,
         is_ms_shipped: false,
         create_ts: now,
@@ -513,6 +535,9 @@ pub fn alter_queue(
     }
     if let Some(p) = opts.poison_handling {
         rec.poison_handling = p;
+    }
+    if let Some(d) = resolve_dead_letter(st, db, Some(queue_id), opts)? {
+        rec.dead_letter_queue = d;
     }
     if opts.activation_drop {
         rec.activation = Activation::default();
@@ -552,6 +577,9 @@ pub fn drop_queue(st: &mut State, tx: &mut Txn, db: i32, queue_id: i32) -> Resul
     }
     if let Some(s) = d.services.values().find(|s| s.queue_id == queue_id) {
         return Err(referenced("queue", &rec.name, &s.name));
+    }
+    if let Some(q) = d.queues.values().find(|q| q.dead_letter_queue == Some(queue_id)) {
+        return Err(referenced("queue", &rec.name, &q.name));
     }
     let qs: Vec<i64> = d
         .qdata

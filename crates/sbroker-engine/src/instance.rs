@@ -684,9 +684,20 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
         for (db, qid) in disable {
             st.poison_counts.remove(&(db, qid));
             let rec = st.db(db).and_then(|d| d.queues.get(&qid)).cloned();
-            if let Some(mut rec) = rec.filter(|r| r.poison_handling && r.enabled) {
+            let Some(mut rec) = rec.filter(|r| r.poison_handling && r.enabled) else { continue };
+            let poison = tx.first_received.get(&(db, qid)).copied();
+            let moved = match (rec.dead_letter_queue, poison) {
+                (Some(dlq), Some(q)) => move_to_dead_letter(st, &mut btx, db, qid, q, dlq),
+                _ => false,
+            };
+            if !moved {
                 rec.enabled = false;
                 txn::put_catalog(st, &mut btx, db, txn::CatObj::Queue(rec));
+            }
+        }
+        for (db, qid, q) in btx.pending_msgs.drain(..) {
+            if let Some(m) = st.dbs.get_mut(&db).and_then(|d| d.qdata.get_mut(&qid)).and_then(|qd| qd.msgs.get_mut(&q)) {
+                m.pending = None;
             }
         }
         let dirty = btx.take_dirty();
@@ -704,6 +715,22 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
             inner.state.lock().poisoned = true;
         }
     }
+}
+
+/// sbroker extension: moves the poison message to the queue's dead-letter queue (keeping
+/// its columns, with a new queuing order) instead of disabling the queue.
+fn move_to_dead_letter(st: &mut State, tx: &mut Txn, db: i32, qid: i32, q: i64, dlq: i32) -> bool {
+    let msg = st.db(db).and_then(|d| d.qdata.get(&qid)).and_then(|qd| qd.msgs.get(&q)).map(|m| m.rec.clone());
+    let Some(mut m) = msg else { return false };
+    if !st.db(db).is_some_and(|d| d.queues.contains_key(&dlq)) {
+        return false;
+    }
+    txn::remove_message(st, tx, db, qid, q);
+    m.queue_id = dlq;
+    m.queuing_order = st.next_queuing_order;
+    st.next_queuing_order += 1;
+    txn::insert_message(st, tx, db, m);
+    true
 }
 
 /// Runs broker-internal work in its own transaction and commits it.

@@ -352,6 +352,9 @@ fn take_messages(
     let retention = d.queues.get(&qid).is_some_and(|q| q.retention);
     let rows: Vec<QueueRow> = msgs.iter().map(|m| queue_row(d, m)).collect();
     let (st, tx) = ctx.parts();
+    if let Some(first) = msgs.iter().map(|m| m.queuing_order).min() {
+        tx.first_received.entry((db, qid)).or_insert(first);
+    }
     for m in msgs {
         if retention {
             let mut r = m;

@@ -135,6 +135,9 @@ pub struct QueueRec {
     pub retention: bool,
     /// POISON_MESSAGE_HANDLING.
     pub poison_handling: bool,
+    /// sbroker extension: queue that receives a poison message instead of the queue being
+    /// disabled (`POISON_MESSAGE_HANDLING (DEAD_LETTER_QUEUE = q)`).
+    pub dead_letter_queue: Option<i32>,
     /// Activation.
     pub activation: Activation,
     /// Built-in queue.

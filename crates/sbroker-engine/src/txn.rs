@@ -32,6 +32,8 @@ pub struct Txn {
     pub pending_msgs: Vec<(i32, i32, i64)>,
     /// Queues this transaction received messages from (poison-message counting).
     pub received_queues: HashSet<(i32, i32)>,
+    /// Per queue, the first message this transaction received (the poison candidate).
+    pub first_received: std::collections::HashMap<(i32, i32), i64>,
     /// Named savepoints: name and undo-log position.
     pub savepoints: Vec<(String, usize)>,
     /// Transmission-queue rows were added; the transmitter should look.
@@ -48,6 +50,7 @@ impl Txn {
             locks: Vec::new(),
             pending_msgs: Vec::new(),
             received_queues: HashSet::new(),
+            first_received: std::collections::HashMap::new(),
             savepoints: Vec::new(),
             txq_touched: false,
         }

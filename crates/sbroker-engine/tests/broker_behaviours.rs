@@ -284,3 +284,33 @@ fn short_dialogs_leave_no_endpoints_behind() {
     inst.run_background_once();
     assert_eq!(counts(&s), (0, 0, 0), "after the linger period nothing is left");
 }
+
+#[test]
+fn dead_letter_queue_takes_the_poison_message_instead_of_disabling() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (_inst, mut s, _clock) = manual(dir.path());
+    s.create_queue("dbo", "dlq", &QueueOptions::default()).expect("dlq");
+    let opts = QueueOptions {
+        dead_letter_queue: Some(Some(QueueName::new("dlq"))),
+        ..Default::default()
+    };
+    s.alter_queue(&QueueName::new("qt"), &opts).expect("alter");
+    let h = s.begin_dialog(&BeginDialog::new("si", "st", None)).expect("dialog");
+    s.send(&[h], None, Some(b"poison".to_vec())).expect("send");
+    s.send(&[h], None, Some(b"good".to_vec())).expect("send");
+    let mut top1 = Receive::from("qt");
+    top1.top = Some(1);
+    for _ in 0..5 {
+        s.begin_transaction().expect("begin");
+        assert_eq!(s.receive(&top1).expect("recv")[0].message_body, Some(b"poison".to_vec()));
+        s.rollback().expect("rollback");
+    }
+    // The queue stays enabled; the poison message moved; the next one is receivable.
+    let next = s.receive(&top1).expect("queue still enabled");
+    assert_eq!(next[0].message_body, Some(b"good".to_vec()));
+    let dead = s.receive(&Receive::from("dlq")).expect("dlq");
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].message_body, Some(b"poison".to_vec()));
+    assert_eq!(dead[0].conversation_handle, next[0].conversation_handle);
+    assert_eq!(s.drop_queue(&QueueName::new("dlq")).unwrap_err().number, 3729);
+}

@@ -84,6 +84,9 @@ impl Executor {
         if let Some(p) = &o.poison_message_handling {
             q.poison_handling = Some(p.unwrap_or(true));
         }
+        if let Some(d) = &o.dead_letter_queue {
+            q.dead_letter_queue = Some(d.as_ref().map(queue_name));
+        }
         match &o.activation {
             None => {}
             Some(ast::Activation::Drop) => {

@@ -23,6 +23,7 @@ mod display;
 mod error;
 mod lexer;
 mod parser;
+pub mod sqlcmd;
 
 pub use ast::*;
 pub use batch::{Batch, split_batches};

@@ -102,6 +102,9 @@ pub struct QueueOptions {
     /// `POISON_MESSAGE_HANDLING ( [STATUS = ON | OFF] )`: `Some(None)` when the
     /// parentheses are empty.
     pub poison_message_handling: Option<Option<bool>>,
+    /// sbroker extension inside `POISON_MESSAGE_HANDLING ( … )`:
+    /// `DEAD_LETTER_QUEUE = name | NONE`; `Some(None)` for NONE.
+    pub dead_letter_queue: Option<Option<ObjectName>>,
 }
 
 impl QueueOptions {
@@ -111,6 +114,7 @@ impl QueueOptions {
             && self.retention.is_none()
             && self.activation.is_none()
             && self.poison_message_handling.is_none()
+            && self.dead_letter_queue.is_none()
     }
 }
 

@@ -56,12 +56,22 @@ impl Display for QueueOptions {
                 parts.push(format!("ACTIVATION ({})", sub.join(", ")));
             }
         }
-        match self.poison_message_handling {
-            None => {}
-            Some(None) => parts.push("POISON_MESSAGE_HANDLING ()".into()),
-            Some(Some(s)) => {
+        let dlq = match &self.dead_letter_queue {
+            None => String::new(),
+            Some(None) => "DEAD_LETTER_QUEUE = NONE".into(),
+            Some(Some(q)) => format!("DEAD_LETTER_QUEUE = {q}"),
+        };
+        match (self.poison_message_handling, dlq.is_empty()) {
+            (None, _) => {}
+            (Some(None), true) => parts.push("POISON_MESSAGE_HANDLING ()".into()),
+            (Some(None), false) => parts.push(format!("POISON_MESSAGE_HANDLING ({dlq})")),
+            (Some(Some(s)), true) => {
                 parts.push(format!("POISON_MESSAGE_HANDLING (STATUS = {})", on_off(s)))
             }
+            (Some(Some(s)), false) => parts.push(format!(
+                "POISON_MESSAGE_HANDLING (STATUS = {}, {dlq})",
+                on_off(s)
+            )),
         }
         f.write_str(&parts.join(", "))
     }

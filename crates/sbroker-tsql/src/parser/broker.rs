@@ -118,6 +118,19 @@ impl Parser<'_> {
                     } else {
                         None
                     };
+                    // sbroker extension: DEAD_LETTER_QUEUE = queue | NONE.
+                    if st.is_some() {
+                        self.eat_sym(Sym::Comma);
+                    }
+                    if self.word_upper_at(0).as_deref() == Some("DEAD_LETTER_QUEUE") {
+                        self.pos += 1;
+                        self.expect_sym(Sym::Eq)?;
+                        if self.eat_kw("NONE") {
+                            o.dead_letter_queue = Some(None);
+                        } else {
+                            o.dead_letter_queue = Some(Some(self.parse_object_name()?));
+                        }
+                    }
                     self.expect_sym(Sym::RParen)?;
                     o.poison_message_handling = Some(st);
                 }
