@@ -656,7 +656,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 broker_error(st, tx, now, tdb, target_ep.handle, -8498, &text);
                 return Delivery::Done;
             };
-            if let Err(why) = validate_body(mt.validation, out.body.as_deref()) {
+            if let Err(why) = validate_body(td, mt.validation, out.body.as_deref()) {
                 let text = format!(
                     "A message of type '{}' failed XML validation on the target service. {why} This occurred in the message with Conversation ID '{}', Initiator: {}, and Message sequence number: {}.",
                     out.type_name,
@@ -708,7 +708,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
 }
 
 /// Receiver-side validation of a body against a message type.
-pub fn validate_body(v: Validation, body: Option<&[u8]>) -> Result<(), String> {
+pub fn validate_body(d: &crate::state::Db, v: Validation, body: Option<&[u8]>) -> Result<(), String> {
     match v {
         Validation::None => Ok(()),
         Validation::Empty => match body {
@@ -716,10 +716,17 @@ pub fn validate_body(v: Validation, body: Option<&[u8]>) -> Result<(), String> {
             Some(b) if b.is_empty() => Ok(()),
             Some(_) => Err("The message body must be empty.".into()),
         },
-        Validation::WellFormedXml | Validation::ValidXml(_) => match body {
+        Validation::WellFormedXml => match body {
             None => Ok(()),
             Some(b) => crate::xml::check_well_formed(b),
         },
+        Validation::ValidXml(c) => {
+            let Some(b) = body else { return Ok(()) };
+            crate::xml::check_well_formed(b)?;
+            let text = crate::xml::decode_body_text(b)?;
+            let coll = d.xml_collections.get(&c).ok_or("XML Validation: the schema collection no longer exists.")?;
+            crate::xsd::validate(&coll.schemas, &text)
+        }
     }
 }
 

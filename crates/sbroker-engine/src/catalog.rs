@@ -830,3 +830,31 @@ pub fn priority_referencing(d: &Db, contract: Option<i32>, service: Option<i32>)
         .find(|p| (contract.is_some() && p.contract_id == contract) || (service.is_some() && p.local_service_id == service))
         .map(|p| p.name.clone())
 }
+
+/// CREATE XML SCHEMA COLLECTION.
+pub fn create_xml_collection(st: &mut State, tx: &mut Txn, db: i32, schema: &str, name: &str, text: &str) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.xml_collections.values().any(|c| c.name.eq_ignore_ascii_case(name) && c.schema.eq_ignore_ascii_case(schema)) {
+        return Err(ServerError::new(
+            2374,
+            format!("A collection with name '{name}' already exists in the current database."),
+        ));
+    }
+    let schemas = crate::xsd::split_schemas(text)?;
+    let id = next_broker_id(st, tx, db)?;
+    txn::put_catalog(st, tx, db, CatObj::XmlCollection(XmlCollectionRec { id, schema: schema.into(), name: name.into(), schemas }));
+    Ok(id)
+}
+
+/// DROP XML SCHEMA COLLECTION (refused while a message type validates with it).
+pub fn drop_xml_collection(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let c = d.xml_collections.values().find(|c| c.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
+        ServerError::new(15151, format!("Cannot drop the XML schema collection '{name}', because it does not exist or you do not have permission."))
+    })?;
+    if let Some(m) = d.message_types.values().find(|m| m.validation == Validation::ValidXml(c.id)) {
+        return Err(referenced("XML schema collection", name, &m.name));
+    }
+    txn::remove_catalog(st, tx, db, CatKind::XmlCollection, c.id);
+    Ok(())
+}

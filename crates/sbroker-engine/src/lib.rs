@@ -39,6 +39,7 @@ pub mod records;
 pub mod state;
 mod txn;
 pub mod xml;
+mod xsd;
 
 use std::sync::Arc;
 
@@ -406,5 +407,31 @@ impl Session {
             let (st, tx) = ctx.parts();
             catalog::drop_priority(st, tx, db, name)
         })
+    }
+}
+
+impl Session {
+    /// CREATE XML SCHEMA COLLECTION.
+    pub fn create_xml_schema_collection(&mut self, schema: &str, name: &str, text: &str) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::create_xml_collection(st, tx, db, schema, name, text)
+        })
+    }
+
+    /// DROP XML SCHEMA COLLECTION.
+    pub fn drop_xml_schema_collection(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_xml_collection(st, tx, db, name)
+        })
+    }
+
+    /// Id of an XML schema collection of the current database.
+    pub fn xml_schema_collection_id(&self, name: &str) -> Option<i32> {
+        let db = self.db;
+        self.with_state(|st| st.db(db)?.xml_collections.values().find(|c| c.name.eq_ignore_ascii_case(name)).map(|c| c.id))
     }
 }

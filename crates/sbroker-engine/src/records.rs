@@ -180,6 +180,19 @@ pub struct PriorityRec {
     pub level: u8,
 }
 
+/// An XML schema collection (CREATE XML SCHEMA COLLECTION).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct XmlCollectionRec {
+    /// `xml_collection_id`.
+    pub id: i32,
+    /// Schema name.
+    pub schema: String,
+    /// Name.
+    pub name: String,
+    /// The schema documents with their target namespaces.
+    pub schemas: Vec<(Option<String>, String)>,
+}
+
 /// Endpoint states of `sys.conversation_endpoints`.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
 pub enum EndpointState {

@@ -30,6 +30,8 @@ pub enum CatKind {
     Service = 4,
     /// Broker priorities.
     Priority = 5,
+    /// XML schema collections.
+    XmlCollection = 6,
 }
 
 /// A reference to one persistent row.
@@ -114,6 +116,8 @@ pub struct Db {
     pub services: BTreeMap<i32, ServiceRec>,
     /// Broker priorities by id.
     pub priorities: BTreeMap<i32, PriorityRec>,
+    /// XML schema collections by id.
+    pub xml_collections: BTreeMap<i32, XmlCollectionRec>,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -144,6 +148,7 @@ impl Db {
             queues: BTreeMap::new(),
             services: BTreeMap::new(),
             priorities: BTreeMap::new(),
+            xml_collections: BTreeMap::new(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -350,6 +355,7 @@ impl State {
                     CatKind::Queue => db.queues.get(id).map(|v| encode(v)),
                     CatKind::Service => db.services.get(id).map(|v| encode(v)),
                     CatKind::Priority => db.priorities.get(id).map(|v| encode(v)),
+                    CatKind::XmlCollection => db.xml_collections.get(id).map(|v| encode(v)),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -469,6 +475,10 @@ impl State {
                 5 => {
                     let r: PriorityRec = decode(&v)?;
                     db.priorities.insert(r.id, r);
+                }
+                6 => {
+                    let r: XmlCollectionRec = decode(&v)?;
+                    db.xml_collections.insert(r.id, r);
                 }
                 _ => return Err(corrupt("catalog kind")),
             }

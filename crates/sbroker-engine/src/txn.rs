@@ -273,6 +273,8 @@ pub enum CatObj {
     Service(ServiceRec),
     /// Broker priority.
     Priority(PriorityRec),
+    /// XML schema collection.
+    XmlCollection(XmlCollectionRec),
 }
 
 impl CatObj {
@@ -283,6 +285,7 @@ impl CatObj {
             CatObj::Queue(r) => (CatKind::Queue, r.id),
             CatObj::Service(r) => (CatKind::Service, r.id),
             CatObj::Priority(r) => (CatKind::Priority, r.id),
+            CatObj::XmlCollection(r) => (CatKind::XmlCollection, r.id),
         }
     }
 }
@@ -294,6 +297,7 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
         CatKind::Queue => d.queues.get(&id).cloned().map(CatObj::Queue),
         CatKind::Service => d.services.get(&id).cloned().map(CatObj::Service),
         CatKind::Priority => d.priorities.get(&id).cloned().map(CatObj::Priority),
+        CatKind::XmlCollection => d.xml_collections.get(&id).cloned().map(CatObj::XmlCollection),
     }
 }
 
@@ -317,6 +321,12 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         }
         (CatKind::Priority, None) => {
             d.priorities.remove(&id);
+        }
+        (_, Some(CatObj::XmlCollection(r))) => {
+            d.xml_collections.insert(id, r);
+        }
+        (CatKind::XmlCollection, None) => {
+            d.xml_collections.remove(&id);
         }
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
@@ -397,6 +407,9 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     }
     for k in db.priorities.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Priority, *k));
+    }
+    for k in db.xml_collections.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::XmlCollection, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

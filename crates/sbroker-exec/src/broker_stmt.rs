@@ -19,21 +19,6 @@ fn unsupported(what: &str) -> ServerError {
     )
 }
 
-fn validation(v: &Option<ast::Validation>) -> Result<eng::Validation, ServerError> {
-    Ok(match v {
-        None | Some(ast::Validation::None) => eng::Validation::None,
-        Some(ast::Validation::Empty) => eng::Validation::Empty,
-        Some(ast::Validation::WellFormedXml) => eng::Validation::WellFormedXml,
-        Some(ast::Validation::ValidXml(c)) => {
-            return Err(ServerError::new(
-                2211,
-                format!(
-                    "XML schema collection '{c}' does not exist (VALID_XML WITH SCHEMA COLLECTION is not supported yet)."
-                ),
-            ));
-        }
-    })
-}
 
 fn queue_name(n: &ast::ObjectName) -> eng::QueueName {
     eng::QueueName {
@@ -44,6 +29,24 @@ fn queue_name(n: &ast::ObjectName) -> eng::QueueName {
 }
 
 impl Executor {
+    fn validation(&self, v: &Option<ast::Validation>) -> Result<eng::Validation, ServerError> {
+        Ok(match v {
+            None | Some(ast::Validation::None) => eng::Validation::None,
+            Some(ast::Validation::Empty) => eng::Validation::Empty,
+            Some(ast::Validation::WellFormedXml) => eng::Validation::WellFormedXml,
+            Some(ast::Validation::ValidXml(c)) => {
+                let name = c.name().map(|i| i.value.clone()).unwrap_or_default();
+                let id = self.session.xml_schema_collection_id(&name).ok_or_else(|| {
+                    ServerError::new(
+                        2211,
+                        format!("Cannot find the XML schema collection '{name}', because it does not exist or you do not have permission."),
+                    )
+                })?;
+                eng::Validation::ValidXml(id)
+            }
+        })
+    }
+
     fn guid_arg(&mut self, e: &Expr, null_error: i32, what: &str) -> Result<Uuid, ServerError> {
         let v = self.eval(e, &RowCtx::EMPTY)?;
         match v {
@@ -121,14 +124,14 @@ impl Executor {
     ) -> Result<Flow, ServerError> {
         match k {
             StmtKind::CreateMessageType(m) => {
-                let v = validation(&m.validation)?;
+                let v = self.validation(&m.validation)?;
                 self.session.create_message_type(&m.name.value, v)?;
             }
             StmtKind::AlterMessageType {
                 name,
                 validation: v,
             } => {
-                let v = validation(&Some(v.clone()))?;
+                let v = self.validation(&Some(v.clone()))?;
                 self.session.alter_message_type(&name.value, v)?;
             }
             StmtKind::CreateContract(c) => {
@@ -202,6 +205,7 @@ impl Executor {
                     ast::BrokerObjectKind::Queue => self.session.drop_queue(&queue_name(name))?,
                     ast::BrokerObjectKind::Service => self.session.drop_service(&n)?,
                     ast::BrokerObjectKind::BrokerPriority => self.session.drop_broker_priority(&n)?,
+                    ast::BrokerObjectKind::XmlSchemaCollection => self.session.drop_xml_schema_collection(&n)?,
                     other => return Err(unsupported(&format!("DROP {other:?}"))),
                 }
             }
@@ -284,8 +288,14 @@ impl Executor {
                     .ok_or_else(|| ServerError::new(8410, "The timeout value must not be NULL."))?;
                 self.session.begin_conversation_timer(h, t)?;
             }
-            StmtKind::CreateXmlSchemaCollection { .. } => {
-                return Err(unsupported("CREATE XML SCHEMA COLLECTION"));
+            StmtKind::CreateXmlSchemaCollection { name, schema } => {
+                let text = match self.eval(schema, &RowCtx::EMPTY)? {
+                    Value::Null => String::new(),
+                    v => v.to_display_string(),
+                };
+                let sch = name.schema().map_or("dbo".to_string(), |i| i.value.clone());
+                let n = name.name().map(|i| i.value.clone()).unwrap_or_default();
+                self.session.create_xml_schema_collection(&sch, &n, &text)?;
             }
             StmtKind::CreateRoute(_) | StmtKind::AlterRoute { .. } => {
                 return Err(unsupported("CREATE/ALTER ROUTE"));

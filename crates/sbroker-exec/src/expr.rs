@@ -599,7 +599,16 @@ impl Executor {
             }
             _ => {}
         }
-        for a in &f.args {
+        let is_date_fn = matches!(
+            name.as_str(),
+            "DATEADD" | "DATEDIFF" | "DATEPART" | "DATENAME"
+        );
+        for (i, a) in f.args.iter().enumerate() {
+            // The first argument of the date functions is a datepart keyword, not an expression.
+            if i == 0 && is_date_fn {
+                vals.push(Value::Null);
+                continue;
+            }
             vals.push(self.eval(a, row)?);
         }
         let v0 = vals.first().cloned().unwrap_or(Value::Null);

@@ -568,7 +568,10 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("xml_collection_id", int.clone()),
                 ("schema_id", int.clone()),
             ],
-            Vec::new(),
+            d.xml_collections
+                .values()
+                .map(|c| vec![s(&c.name), Value::Int(c.id), Value::Int(1)])
+                .collect(),
         ),
         "sys.certificates" => rel(
             &[
