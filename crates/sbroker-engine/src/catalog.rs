@@ -858,3 +858,136 @@ pub fn drop_xml_collection(st: &mut State, tx: &mut Txn, db: i32, name: &str) ->
     txn::remove_catalog(st, tx, db, CatKind::XmlCollection, c.id);
     Ok(())
 }
+
+/// Options of CREATE/ALTER ROUTE (`None` = not given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteOptions {
+    /// SERVICE_NAME.
+    pub service_name: Option<String>,
+    /// BROKER_INSTANCE.
+    pub broker_instance: Option<String>,
+    /// LIFETIME in seconds.
+    pub lifetime_s: Option<i64>,
+    /// ADDRESS.
+    pub address: Option<String>,
+    /// MIRROR_ADDRESS.
+    pub mirror_address: Option<String>,
+}
+
+/// Name of the Broker Configuration Notice service in routes.
+pub const BCN_SERVICE: &str = "SQL/ServiceBroker/BrokerConfiguration";
+
+fn is_tcp_address(a: &str) -> bool {
+    let Some(rest) = a.get(..6).filter(|p| p.eq_ignore_ascii_case("tcp://")).and_then(|_| a.get(6..)) else {
+        return false;
+    };
+    let Some((host, port)) = rest.rsplit_once(':') else { return false };
+    !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
+        && port.trim_end_matches('/').parse::<u16>().is_ok_and(|p| p > 0)
+}
+
+fn check_route(r: &RouteRec) -> Result<(), ServerError> {
+    for v in [Some(&r.address), r.service_name.as_ref(), r.broker_instance.as_ref(), r.mirror_address.as_ref()].into_iter().flatten() {
+        if v.is_empty() {
+            return Err(ServerError::new(9659, "The route field cannot be empty."));
+        }
+        if v.chars().count() > 256 {
+            return Err(ServerError::new(9660, "The route field is too long (the limit is 256 characters)."));
+        }
+    }
+    let local = r.address.eq_ignore_ascii_case("LOCAL");
+    let transport = r.address.eq_ignore_ascii_case("TRANSPORT");
+    if !local && !transport && !is_tcp_address(&r.address) {
+        return Err(ServerError::new(9744, format!("The address '{}' is not valid; expected LOCAL, TRANSPORT or TCP://host:port.", r.address)));
+    }
+    if r.broker_instance.is_some() && r.service_name.is_none() {
+        return Err(ServerError::new(9662, "The BROKER_INSTANCE option requires SERVICE_NAME."));
+    }
+    if transport && r.service_name.is_some() {
+        return Err(ServerError::new(9745, "A route with ADDRESS = 'TRANSPORT' cannot specify SERVICE_NAME."));
+    }
+    if let Some(m) = &r.mirror_address {
+        if r.service_name.is_none() || r.broker_instance.is_none() {
+            return Err(ServerError::new(9661, "SERVICE_NAME and BROKER_INSTANCE are required when MIRROR_ADDRESS is specified."));
+        }
+        if !is_tcp_address(m) {
+            return Err(ServerError::new(9743, "MIRROR_ADDRESS must be a TCP address."));
+        }
+        if m.eq_ignore_ascii_case(&r.address) {
+            return Err(ServerError::new(9747, "ADDRESS and MIRROR_ADDRESS must differ."));
+        }
+    }
+    if r.service_name.as_deref() == Some(BCN_SERVICE) && r.broker_instance.is_some() {
+        return Err(ServerError::new(9662, "A route to the Broker Configuration Notice service cannot specify BROKER_INSTANCE."));
+    }
+    Ok(())
+}
+
+fn apply_route_options(r: &mut RouteRec, o: &RouteOptions, now: Ts) -> Result<(), ServerError> {
+    if let Some(v) = &o.service_name {
+        r.service_name = Some(v.clone());
+    }
+    if let Some(v) = &o.broker_instance {
+        r.broker_instance = Some(v.clone());
+    }
+    if let Some(s) = o.lifetime_s {
+        if !(1..=2_147_483_647).contains(&s) {
+            return Err(ServerError::new(9746, format!("The LIFETIME value {s} is outside the allowed range.")));
+        }
+        r.lifetime = Some(now.saturating_add(s.saturating_mul(1_000_000)));
+    }
+    if let Some(v) = &o.address {
+        r.address = v.clone();
+    }
+    if let Some(v) = &o.mirror_address {
+        r.mirror_address = Some(v.clone());
+    }
+    check_route(r)
+}
+
+/// CREATE ROUTE.
+pub fn create_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteOptions, now: Ts) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.routes.values().any(|r| r.name.eq_ignore_ascii_case(name)) {
+        return Err(already_exists(name));
+    }
+    if o.address.is_none() {
+        return Err(ServerError::new(102, "Incorrect syntax near ')': CREATE ROUTE requires ADDRESS."));
+    }
+    let id = d.routes.keys().next_back().map_or(USER_ID_MIN, |m| (m + 1).max(USER_ID_MIN));
+    let mut r = RouteRec {
+        id,
+        name: name.into(),
+        principal_id: 1,
+        service_name: None,
+        broker_instance: None,
+        lifetime: None,
+        address: String::new(),
+        mirror_address: None,
+    };
+    apply_route_options(&mut r, o, now)?;
+    st.txq_dirty = true;
+    txn::put_catalog(st, tx, db, CatObj::Route(r));
+    Ok(id)
+}
+
+fn route_not_found(name: &str) -> ServerError {
+    ServerError::new(15151, format!("Cannot find the route '{name}', because it does not exist or you do not have permission."))
+}
+
+/// ALTER ROUTE: sets the given fields only.
+pub fn alter_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteOptions, now: Ts) -> Result<(), ServerError> {
+    let mut r = db_of(st, db)?.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| route_not_found(name))?;
+    apply_route_options(&mut r, o, now)?;
+    st.txq_dirty = true;
+    txn::put_catalog(st, tx, db, CatObj::Route(r));
+    Ok(())
+}
+
+/// DROP ROUTE (messages already classified keep going; new ones wait).
+pub fn drop_route(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+    let id = db_of(st, db)?.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).map(|r| r.id).ok_or_else(|| route_not_found(name))?;
+    txn::remove_catalog(st, tx, db, CatKind::Route, id);
+    Ok(())
+}

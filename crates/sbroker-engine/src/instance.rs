@@ -133,6 +133,21 @@ pub(crate) fn new_database(id: i32, name: &str, broker_enabled: bool, now: Ts) -
     };
     let mut db = Db::new(rec);
     catalog::add_builtins(&mut db, now);
+    if id != MASTER_DB {
+        db.routes.insert(
+            catalog::USER_ID_MIN,
+            RouteRec {
+                id: catalog::USER_ID_MIN,
+                name: "AutoCreatedLocal".into(),
+                principal_id: 1,
+                service_name: None,
+                broker_instance: None,
+                lifetime: None,
+                address: "LOCAL".into(),
+                mirror_address: None,
+            },
+        );
+    }
     db
 }
 
@@ -250,6 +265,9 @@ fn persist_whole_db(st: &State, tx: &mut Txn, id: i32) {
     }
     for k in db.services.keys() {
         tx.touch(RowRef::Catalog(id, CatKind::Service, *k));
+    }
+    for k in db.routes.keys() {
+        tx.touch(RowRef::Catalog(id, CatKind::Route, *k));
     }
 }
 

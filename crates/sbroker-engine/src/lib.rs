@@ -45,7 +45,7 @@ use std::sync::Arc;
 
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
-    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, PriorityArgs, QueueOptions,
+    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, PriorityArgs, QueueOptions, RouteOptions,
     SentBy, USER_ID_MIN,
 };
 pub use instance::{
@@ -433,5 +433,34 @@ impl Session {
     pub fn xml_schema_collection_id(&self, name: &str) -> Option<i32> {
         let db = self.db;
         self.with_state(|st| st.db(db)?.xml_collections.values().find(|c| c.name.eq_ignore_ascii_case(name)).map(|c| c.id))
+    }
+}
+
+impl Session {
+    /// CREATE ROUTE.
+    pub fn create_route(&mut self, name: &str, o: &RouteOptions) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let (db, now) = (ctx.db, ctx.now());
+            let (st, tx) = ctx.parts();
+            catalog::create_route(st, tx, db, name, o, now)
+        })
+    }
+
+    /// ALTER ROUTE.
+    pub fn alter_route(&mut self, name: &str, o: &RouteOptions) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (db, now) = (ctx.db, ctx.now());
+            let (st, tx) = ctx.parts();
+            catalog::alter_route(st, tx, db, name, o, now)
+        })
+    }
+
+    /// DROP ROUTE.
+    pub fn drop_route(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_route(st, tx, db, name)
+        })
     }
 }

@@ -180,6 +180,27 @@ pub struct PriorityRec {
     pub level: u8,
 }
 
+/// A route (CREATE ROUTE).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RouteRec {
+    /// `route_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// SERVICE_NAME (`None` = any).
+    pub service_name: Option<String>,
+    /// BROKER_INSTANCE (`None` = any).
+    pub broker_instance: Option<String>,
+    /// Expiry (`None` = never).
+    pub lifetime: Option<Ts>,
+    /// ADDRESS: `LOCAL`, `TRANSPORT` or `TCP://host:port`.
+    pub address: String,
+    /// MIRROR_ADDRESS.
+    pub mirror_address: Option<String>,
+}
+
 /// An XML schema collection (CREATE XML SCHEMA COLLECTION).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct XmlCollectionRec {

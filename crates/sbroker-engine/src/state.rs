@@ -32,6 +32,8 @@ pub enum CatKind {
     Priority = 5,
     /// XML schema collections.
     XmlCollection = 6,
+    /// Routes.
+    Route = 7,
 }
 
 /// A reference to one persistent row.
@@ -118,6 +120,8 @@ pub struct Db {
     pub priorities: BTreeMap<i32, PriorityRec>,
     /// XML schema collections by id.
     pub xml_collections: BTreeMap<i32, XmlCollectionRec>,
+    /// Routes by id.
+    pub routes: BTreeMap<i32, RouteRec>,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -149,6 +153,7 @@ impl Db {
             services: BTreeMap::new(),
             priorities: BTreeMap::new(),
             xml_collections: BTreeMap::new(),
+            routes: BTreeMap::new(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -356,6 +361,7 @@ impl State {
                     CatKind::Service => db.services.get(id).map(|v| encode(v)),
                     CatKind::Priority => db.priorities.get(id).map(|v| encode(v)),
                     CatKind::XmlCollection => db.xml_collections.get(id).map(|v| encode(v)),
+                    CatKind::Route => db.routes.get(id).map(|v| encode(v)),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -479,6 +485,10 @@ impl State {
                 6 => {
                     let r: XmlCollectionRec = decode(&v)?;
                     db.xml_collections.insert(r.id, r);
+                }
+                7 => {
+                    let r: RouteRec = decode(&v)?;
+                    db.routes.insert(r.id, r);
                 }
                 _ => return Err(corrupt("catalog kind")),
             }

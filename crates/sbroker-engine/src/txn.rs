@@ -275,6 +275,8 @@ pub enum CatObj {
     Priority(PriorityRec),
     /// XML schema collection.
     XmlCollection(XmlCollectionRec),
+    /// Route.
+    Route(RouteRec),
 }
 
 impl CatObj {
@@ -286,6 +288,7 @@ impl CatObj {
             CatObj::Service(r) => (CatKind::Service, r.id),
             CatObj::Priority(r) => (CatKind::Priority, r.id),
             CatObj::XmlCollection(r) => (CatKind::XmlCollection, r.id),
+            CatObj::Route(r) => (CatKind::Route, r.id),
         }
     }
 }
@@ -298,6 +301,7 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
         CatKind::Service => d.services.get(&id).cloned().map(CatObj::Service),
         CatKind::Priority => d.priorities.get(&id).cloned().map(CatObj::Priority),
         CatKind::XmlCollection => d.xml_collections.get(&id).cloned().map(CatObj::XmlCollection),
+        CatKind::Route => d.routes.get(&id).cloned().map(CatObj::Route),
     }
 }
 
@@ -327,6 +331,12 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         }
         (CatKind::XmlCollection, None) => {
             d.xml_collections.remove(&id);
+        }
+        (_, Some(CatObj::Route(r))) => {
+            d.routes.insert(id, r);
+        }
+        (CatKind::Route, None) => {
+            d.routes.remove(&id);
         }
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
@@ -410,6 +420,9 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     }
     for k in db.xml_collections.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::XmlCollection, *k));
+    }
+    for k in db.routes.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::Route, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

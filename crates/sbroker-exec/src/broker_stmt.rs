@@ -205,6 +205,7 @@ impl Executor {
                     ast::BrokerObjectKind::Queue => self.session.drop_queue(&queue_name(name))?,
                     ast::BrokerObjectKind::Service => self.session.drop_service(&n)?,
                     ast::BrokerObjectKind::BrokerPriority => self.session.drop_broker_priority(&n)?,
+                    ast::BrokerObjectKind::Route => self.session.drop_route(&n)?,
                     ast::BrokerObjectKind::XmlSchemaCollection => self.session.drop_xml_schema_collection(&n)?,
                     other => return Err(unsupported(&format!("DROP {other:?}"))),
                 }
@@ -297,8 +298,11 @@ impl Executor {
                 let n = name.name().map(|i| i.value.clone()).unwrap_or_default();
                 self.session.create_xml_schema_collection(&sch, &n, &text)?;
             }
-            StmtKind::CreateRoute(_) | StmtKind::AlterRoute { .. } => {
-                return Err(unsupported("CREATE/ALTER ROUTE"));
+            StmtKind::CreateRoute(r) => {
+                self.session.create_route(&r.name.value, &route_opts(&r.options))?;
+            }
+            StmtKind::AlterRoute { name, options } => {
+                self.session.alter_route(&name.value, &route_opts(options))?;
             }
             StmtKind::CreateRemoteServiceBinding(_)
             | StmtKind::AlterRemoteServiceBinding { .. } => {
@@ -679,6 +683,16 @@ impl Executor {
                 }
             })
         })
+    }
+}
+
+fn route_opts(o: &ast::RouteOptions) -> eng::RouteOptions {
+    eng::RouteOptions {
+        service_name: o.service_name.clone(),
+        broker_instance: o.broker_instance.clone(),
+        lifetime_s: o.lifetime,
+        address: o.address.clone(),
+        mirror_address: o.mirror_address.clone(),
     }
 }
 

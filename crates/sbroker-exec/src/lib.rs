@@ -184,8 +184,10 @@ impl Executor {
         let stmts = match sbroker_tsql::parse_batch(sql) {
             Ok(s) => s,
             Err(e) => {
+                // Compile errors (102, 156, …) have severity 15 in SQL Server.
                 let err = ServerError::new(e.number, e.message.clone())
                     .at_line(e.line)
+                    .with_severity(15)
                     .with_state(1);
                 sink.error(&err);
                 return BatchOutcome { failed: true };

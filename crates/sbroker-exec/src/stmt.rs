@@ -1566,7 +1566,11 @@ impl Executor {
             ));
         }
         let stmts = sbroker_tsql::parse_batch(sql)
-            .map_err(|e| ServerError::new(e.number, e.message).at_line(e.line))?;
+            .map_err(|e| {
+                ServerError::new(e.number, e.message)
+                    .at_line(e.line)
+                    .with_severity(15)
+            })?;
         let mut frame = Frame::default();
         for (n, ty, v) in &params {
             frame.vars.insert(

@@ -512,20 +512,21 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("address", nvarchar(256)),
                 ("mirror_address", nvarchar(256)),
             ],
-            if db == sbroker_engine::MASTER_DB {
-                Vec::new()
-            } else {
-                vec![vec![
-                    s("AutoCreatedLocal"),
-                    Value::Int(65536),
-                    Value::Int(1),
-                    Value::Null,
-                    Value::Null,
-                    Value::Null,
-                    s("LOCAL"),
-                    Value::Null,
-                ]]
-            },
+            d.routes
+                .values()
+                .map(|r| {
+                    vec![
+                        s(&r.name),
+                        Value::Int(r.id),
+                        Value::Int(r.principal_id),
+                        opt_s(r.service_name.as_deref()),
+                        opt_s(r.broker_instance.as_deref()),
+                        r.lifetime.map_or(Value::Null, ts_to_datetime),
+                        s(&r.address),
+                        opt_s(r.mirror_address.as_deref()),
+                    ]
+                })
+                .collect(),
         ),
         "sys.remote_service_bindings" => rel(
             &[

@@ -1,0 +1,33 @@
+CREATE DATABASE r1;
+GO
+USE r1;
+GO
+SELECT name, route_id, remote_service_name, broker_instance, lifetime, address, mirror_address FROM sys.routes;
+CREATE QUEUE qi; CREATE SERVICE si ON QUEUE qi;
+CREATE QUEUE qt; CREATE SERVICE st ON QUEUE qt ([DEFAULT]);
+CREATE ROUTE r_remote WITH SERVICE_NAME = 'remote_svc', ADDRESS = 'TCP://host2:4022';
+GO
+CREATE ROUTE bad1 WITH ADDRESS = 'foo';
+GO
+CREATE ROUTE bad2 WITH BROKER_INSTANCE = 'D8D4D268-02A3-4C62-8F91-634B89C1E315', ADDRESS = 'LOCAL';
+GO
+CREATE ROUTE bad3 WITH SERVICE_NAME = 's', ADDRESS = 'TRANSPORT';
+GO
+ALTER ROUTE r_remote WITH ADDRESS = 'TCP://host3:4022';
+SELECT name, remote_service_name, address FROM sys.routes WHERE name = 'r_remote';
+DROP ROUTE AutoCreatedLocal;
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'st' WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h (0x01);
+SELECT to_service_name, transmission_status FROM sys.transmission_queue;
+CREATE ROUTE local_st WITH SERVICE_NAME = 'st', ADDRESS = 'LOCAL';
+GO
+WAITFOR DELAY '00:00:01.500';
+SELECT COUNT(*) AS pending FROM sys.transmission_queue;
+RECEIVE message_body FROM qt;
+DECLARE @h2 UNIQUEIDENTIFIER;
+BEGIN DIALOG @h2 FROM SERVICE si TO SERVICE 'remote_svc' WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h2 (0x02);
+SELECT GET_TRANSMISSION_STATUS(@h2) AS status;
+GO
