@@ -598,6 +598,23 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
     let Some(td) = st.db(tdb) else {
         return Delivery::Held("target database missing".into());
     };
+    if tdb != db && from.is_initiator {
+        // Spec 06 §6.6–6.7: between databases the broker impersonates the initiating
+        // service's owner into the target database (needs TRUSTWORTHY ON in the initiator
+        // database), and ENCRYPTION = ON needs session keys protected by master keys.
+        let trusted = st.db(db).is_some_and(|x| x.rec.trustworthy || x.rec.id == crate::instance::MSDB_DB);
+        if !trusted {
+            return Delivery::Held(format!(
+                "The server principal \"sa\" is not able to access the database \"{}\" under the current security context.",
+                td.rec.name
+            ));
+        }
+        if from.encryption {
+            return Delivery::Held(
+                "The session keys for this conversation could not be created or accessed. The database master key is required for this operation.".into(),
+            );
+        }
+    }
     if !td.rec.broker_enabled {
         return Delivery::Held("The broker is disabled in the target database. (28013)".into());
     }
