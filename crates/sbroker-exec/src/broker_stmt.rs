@@ -573,6 +573,7 @@ impl Executor {
                 102,
                 "Incorrect syntax near 'WHERE'. The WHERE clause of RECEIVE may only test conversation_handle = value or conversation_group_id = value.",
             )
+            .with_severity(15)
         };
         let w = match w {
             Expr::Nested(inner) => inner.as_ref(),

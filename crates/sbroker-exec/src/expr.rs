@@ -564,6 +564,9 @@ impl Executor {
         if f.name.parts.len() == 1 && AGGREGATES.contains(&name.as_str()) {
             return self.aggregate(&name, f, row);
         }
+        if let Some(v) = self.call_user_function(&f.name, &f.args, row)? {
+            return Ok(v);
+        }
         if f.name.parts.len() > 1 || self.is_user_function(&f.name) {
             return Err(ServerError::new(
                 4121,

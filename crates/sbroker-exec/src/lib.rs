@@ -11,6 +11,7 @@
 
 mod broker_stmt;
 mod expr;
+mod modules;
 mod query;
 mod stmt;
 mod sysviews;
@@ -128,6 +129,8 @@ pub struct Executor {
     pub(crate) cursors: HashMap<String, Cursor>,
     /// @@FETCH_STATUS.
     pub(crate) fetch_status: i32,
+    /// `inserted` / `deleted` of the triggers being run (innermost last).
+    pub(crate) trigger_tables: Vec<modules::TriggerTables>,
 }
 
 /// A cursor: its query and, once opened, its rows.
@@ -171,6 +174,7 @@ impl Executor {
             xml_namespaces: Vec::new(),
             cursors: HashMap::new(),
             fetch_status: -1,
+            trigger_tables: Vec::new(),
         }
     }
 

@@ -244,6 +244,12 @@ impl Executor {
             TableSource::Table { name, alias, .. } => {
                 let obj = name.name().map(|i| i.value.clone()).unwrap_or_default();
                 let qual = alias.as_ref().map_or(obj.clone(), |a| a.value.clone());
+                // Inside a trigger, `inserted` and `deleted` are tables.
+                if name.parts.len() == 1 {
+                    if let Some(rel) = self.trigger_table(&obj) {
+                        return Ok(rel.qualify(&qual));
+                    }
+                }
                 // CTEs shadow everything else.
                 if name.parts.len() == 1 {
                     if let Some((_, rel)) = self
@@ -764,7 +770,7 @@ impl Executor {
                     name: alias
                         .as_ref()
                         .map_or_else(|| default_column_name(expr), |a| a.value.clone()),
-                    ty: static_type(expr, &src.cols),
+                    ty: static_type(expr, &src.cols, &|v| self.var_type(v)),
                 }),
                 SelectItem::Assign { .. } => {}
             }
@@ -855,8 +861,15 @@ fn default_column_name(e: &Expr) -> String {
 }
 
 /// A best-effort static type of a select expression; `Int` means "learn from values".
-fn static_type(e: &Expr, cols: &[RelCol]) -> SqlType {
+fn static_type(
+    e: &Expr,
+    cols: &[RelCol],
+    var_type: &dyn Fn(&str) -> Option<SqlType>,
+) -> SqlType {
     match e {
+        // A variable's declared type, even when it holds NULL.
+        Expr::Variable(v) => var_type(v).unwrap_or(SqlType::Int),
+        Expr::Nested(inner) => static_type(inner, cols, var_type),
         Expr::Column(n) => {
             let name = n.name().map(|i| i.value.as_str()).unwrap_or_default();
             cols.iter()

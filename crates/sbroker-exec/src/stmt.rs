@@ -204,11 +204,11 @@ impl Executor {
                 self.report_rows(n, sink);
             }
             StmtKind::Update(u) => {
-                let n = self.exec_update(u)?;
+                let n = self.exec_update(u, sink)?;
                 self.report_rows(n, sink);
             }
             StmtKind::Delete(d) => {
-                let n = self.exec_delete(d)?;
+                let n = self.exec_delete(d, sink)?;
                 self.report_rows(n, sink);
             }
             StmtKind::Declare(vars) => {
@@ -465,8 +465,8 @@ impl Executor {
                     self.delete_row(&t, id)?;
                 }
             }
-            StmtKind::CreateFunction(_) => return Err(unsupported("CREATE FUNCTION")),
-            StmtKind::CreateTrigger(_) => return Err(unsupported("CREATE TRIGGER")),
+            StmtKind::CreateFunction(f) => self.create_function(f, k)?,
+            StmtKind::CreateTrigger(t) => self.create_trigger(t, k)?,
             StmtKind::CreateView(_) => return Err(unsupported("CREATE VIEW")),
             StmtKind::AlterTable(_) => return Err(unsupported("ALTER TABLE")),
             // Principals and permissions: every session runs as sysadmin (trust mode), so
@@ -953,6 +953,7 @@ impl Executor {
         let cols: Vec<String> = i.columns.iter().map(|c| c.value.clone()).collect();
         let inserted = self.insert_values(&t, &cols, rows)?;
         let n = inserted.len() as i64;
+        self.fire_triggers(&t, "INSERT", inserted.clone(), Vec::new(), sink)?;
         if let Some(out) = &i.output {
             let (def, _) = self.table_rows(&t)?;
             self.output_clause(out, &def, &inserted, &[], sink)?;
@@ -1076,7 +1077,11 @@ impl Executor {
             .collect())
     }
 
-    fn exec_update(&mut self, u: &ast::Update) -> Result<i64, ServerError> {
+    fn exec_update(
+        &mut self,
+        u: &ast::Update,
+        sink: &mut dyn ResultSink,
+    ) -> Result<i64, ServerError> {
         if !u.from.is_empty() {
             return Err(unsupported("UPDATE … FROM"));
         }
@@ -1085,6 +1090,7 @@ impl Executor {
         let cols = self.target_ctx_cols(&t, &def, &u.from)?;
         let types = def.types()?;
         let mut n = 0;
+        let (mut olds, mut news) = (Vec::new(), Vec::new());
         for (id, row) in rows {
             let ctx = RowCtx {
                 cols: &cols,
@@ -1135,13 +1141,20 @@ impl Executor {
                     }
                 }
             }
+            olds.push(row.clone());
+            news.push(new.clone());
             self.update_row(&t, id, new)?;
             n += 1;
         }
+        self.fire_triggers(&t, "UPDATE", news, olds, sink)?;
         Ok(n)
     }
 
-    fn exec_delete(&mut self, d: &ast::Delete) -> Result<i64, ServerError> {
+    fn exec_delete(
+        &mut self,
+        d: &ast::Delete,
+        sink: &mut dyn ResultSink,
+    ) -> Result<i64, ServerError> {
         if !d.from.is_empty() {
             return Err(unsupported("DELETE … FROM"));
         }
@@ -1149,6 +1162,7 @@ impl Executor {
         let (def, rows) = self.table_rows(&t)?;
         let cols = self.target_ctx_cols(&t, &def, &d.from)?;
         let mut n = 0;
+        let mut olds = Vec::new();
         for (id, row) in rows {
             if let Some(w) = &d.selection {
                 let ctx = RowCtx {
@@ -1161,9 +1175,11 @@ impl Executor {
                     continue;
                 }
             }
+            olds.push(row.clone());
             self.delete_row(&t, id)?;
             n += 1;
         }
+        self.fire_triggers(&t, "DELETE", Vec::new(), olds, sink)?;
         Ok(n)
     }
 
@@ -1320,6 +1336,12 @@ impl Executor {
                     if exists || !d.if_exists {
                         self.session.drop_database(&obj)?;
                     }
+                }
+                ast::DropKind::Function => {
+                    self.drop_module(crate::modules::KIND_FUNCTION, name, d.if_exists)?;
+                }
+                ast::DropKind::Trigger => {
+                    self.drop_module(crate::modules::KIND_TRIGGER, name, d.if_exists)?;
                 }
                 ast::DropKind::Schema
                 | ast::DropKind::Index

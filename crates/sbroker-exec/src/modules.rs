@@ -1,0 +1,318 @@
+//! Scalar user functions (CREATE FUNCTION … RETURNS type) and DML triggers (CREATE TRIGGER
+//! … ON table AFTER INSERT, UPDATE, DELETE with the `inserted` and `deleted` tables).
+//!
+//! Both are stored like procedures: an engine object holding the canonical text of the
+//! CREATE statement, parsed again on use. Triggers run once per statement, inside the
+//! writer's transaction, after the rows changed.
+
+use serde::{Deserialize, Serialize};
+
+use sbroker_tsql::ast::{self, Stmt, StmtKind};
+use sbroker_types::{ServerError, Value};
+
+use crate::expr::{RowCtx, sql_type_of};
+use crate::query::{Relation, TableRef, col};
+use crate::tables::{self, TableDef};
+use crate::{Executor, Flow, Frame, NESTING_MAX, ResultSink, Var};
+
+/// Engine object kind of scalar functions.
+pub const KIND_FUNCTION: &str = "FN";
+/// Engine object kind of triggers.
+pub const KIND_TRIGGER: &str = "TR";
+
+/// A stored module (function or trigger).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredModule {
+    pub object_id: i32,
+    pub schema: String,
+    pub name: String,
+    /// For triggers: key of the table (`schema.name`, lowercase).
+    pub table: Option<String>,
+    /// For triggers: INSERT / UPDATE / DELETE.
+    pub events: Vec<String>,
+    pub source: String,
+    pub create_ts: i64,
+}
+
+/// The `inserted` and `deleted` tables of a running trigger.
+#[derive(Debug, Clone)]
+pub(crate) struct TriggerTables {
+    pub inserted: Relation,
+    pub deleted: Relation,
+}
+
+/// Statements that have side effects outside the function and so cannot be in one
+/// (F-GEN-01).
+fn side_effect(k: &StmtKind) -> Option<&'static str> {
+    Some(match k {
+        StmtKind::Send(_) => "SEND",
+        StmtKind::Receive(_) | StmtKind::WaitFor(_) => "RECEIVE",
+        StmtKind::EndConversation(_) => "END CONVERSATION",
+        StmtKind::GetConversationGroup(_) => "GET CONVERSATION GROUP",
+        StmtKind::MoveConversation { .. } => "MOVE CONVERSATION",
+        StmtKind::BeginDialog(_) => "BEGIN DIALOG",
+        StmtKind::BeginConversationTimer { .. } => "BEGIN CONVERSATION TIMER",
+        StmtKind::Insert(_) | StmtKind::Update(_) | StmtKind::Delete(_) => "INSERT/UPDATE/DELETE",
+        StmtKind::Exec(_) | StmtKind::ExecSql(_) => "EXECUTE",
+        StmtKind::BeginTransaction(_) | StmtKind::Commit(_) | StmtKind::Rollback(_) => "transaction",
+        StmtKind::Print(_) => "PRINT",
+        StmtKind::Raiserror(_) => "RAISERROR",
+        _ => return None,
+    })
+}
+
+fn check_function_body(stmts: &[Stmt]) -> Result<(), ServerError> {
+    for s in stmts {
+        if let Some(op) = side_effect(&s.kind) {
+            // Table variables may be changed inside functions.
+            let table_var = match &s.kind {
+                StmtKind::Insert(i) => matches!(i.target, ast::DmlTarget::Variable(_)),
+                StmtKind::Update(u) => matches!(u.target, ast::DmlTarget::Variable(_)),
+                StmtKind::Delete(d) => matches!(d.target, ast::DmlTarget::Variable(_)),
+                _ => false,
+            };
+            if !table_var {
+                return Err(ServerError::new(
+                    443,
+                    format!("Invalid use of a side-effecting operator '{op}' within a function."),
+                )
+                .at_line(s.line));
+            }
+        }
+        match &s.kind {
+            StmtKind::Block(b) => check_function_body(b)?,
+            StmtKind::If { then_stmt, else_stmt, .. } => {
+                check_function_body(std::slice::from_ref(then_stmt))?;
+                if let Some(e) = else_stmt {
+                    check_function_body(std::slice::from_ref(e))?;
+                }
+            }
+            StmtKind::While { body, .. } => check_function_body(std::slice::from_ref(body))?,
+            StmtKind::TryCatch { .. } => {
+                return Err(ServerError::new(443, "Invalid use of a side-effecting operator 'BEGIN TRY' within a function.").at_line(s.line));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn now_ts() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+impl Executor {
+    fn load_module(&self, db: i32, kind: &str, key: &str) -> Option<StoredModule> {
+        self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.objects.get(&(kind.to_string(), key.to_string())))
+                .and_then(|v| serde_json::from_slice(v).ok())
+        })
+    }
+
+    fn save_module(&mut self, db: i32, kind: &str, key: &str, m: &StoredModule) -> Result<(), ServerError> {
+        let bytes = serde_json::to_vec(m).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        self.session.put_object(db, kind, key, Some(bytes))
+    }
+
+    /// CREATE [OR ALTER] FUNCTION (scalar).
+    pub(crate) fn create_function(&mut self, f: &ast::CreateFunction, kind: &StmtKind) -> Result<(), ServerError> {
+        if !matches!(f.returns, ast::FunctionReturns::Scalar(_)) {
+            return Err(ServerError::new(40000, "Table-valued functions are not supported by this version of sbroker."));
+        }
+        check_function_body(&f.body)?;
+        let (db, schema, name) = self.split_name(&f.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let key = tables::table_key(&schema, &name);
+        let existing = self.load_module(db, KIND_FUNCTION, &key);
+        match (f.mode, &existing) {
+            (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
+            (ast::CreateMode::Alter, None) => {
+                return Err(ServerError::new(208, format!("Invalid object name '{name}'.")));
+            }
+            _ => {}
+        }
+        let object_id = match &existing {
+            Some(e) => e.object_id,
+            None => self.session.allocate_object_id()?,
+        };
+        let m = StoredModule {
+            object_id,
+            schema,
+            name,
+            table: None,
+            events: Vec::new(),
+            source: Stmt::new(kind.clone(), 1).to_string(),
+            create_ts: now_ts(),
+        };
+        self.save_module(db, KIND_FUNCTION, &key, &m)
+    }
+
+    /// Calls a scalar user function; `Ok(None)` when no such function exists.
+    pub(crate) fn call_user_function(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[ast::Expr],
+        row: &RowCtx<'_>,
+    ) -> Result<Option<Value>, ServerError> {
+        let Ok((db, schema, obj)) = self.split_name(name) else { return Ok(None) };
+        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        let Some(m) = self.load_module(db, KIND_FUNCTION, &key) else { return Ok(None) };
+        let stmts = sbroker_tsql::parse_batch(&m.source).map_err(|e| ServerError::new(e.number, e.message))?;
+        let Some(StmtKind::CreateFunction(f)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return Err(ServerError::new(40000, "stored function text is damaged"));
+        };
+        let ast::FunctionReturns::Scalar(ret) = &f.returns else { return Ok(None) };
+        let ret_ty = sql_type_of(ret, false)?;
+        if args.len() != f.params.len() {
+            return Err(ServerError::new(
+                313,
+                format!("An insufficient number of arguments were supplied for the procedure or function {}.", m.name),
+            ));
+        }
+        if self.depth >= NESTING_MAX {
+            return Err(ServerError::new(217, "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32)."));
+        }
+        let mut frame = Frame { procedure: Some(m.name.clone()), ..Frame::default() };
+        for (p, a) in f.params.iter().zip(args) {
+            let ty = sql_type_of(&p.data_type, false)?;
+            let v = match a {
+                ast::Expr::Default => match &p.default {
+                    Some(d) => self.eval(d, &RowCtx::EMPTY)?,
+                    None => Value::Null,
+                },
+                other => self.eval(other, row)?,
+            };
+            frame.vars.insert(p.name.to_ascii_lowercase(), Var::Scalar { value: v.assign_to(&ty)?, ty });
+        }
+        let saved_db = self.session.database_id();
+        self.session.set_database_id(db);
+        self.frames.push(frame);
+        self.depth += 1;
+        let mut sink = crate::CollectSink::default();
+        let r = self.exec_block(&f.body, &mut sink);
+        self.depth -= 1;
+        self.frames.pop();
+        self.session.set_database_id(saved_db);
+        match r? {
+            Flow::Return(Some(v)) => Ok(Some(v.assign_to(&ret_ty)?)),
+            _ => Err(ServerError::new(455, "The last statement included within a function must be a return statement.")),
+        }
+    }
+
+    /// CREATE [OR ALTER] TRIGGER … ON table AFTER|FOR events.
+    pub(crate) fn create_trigger(&mut self, t: &ast::CreateTrigger, kind: &StmtKind) -> Result<(), ServerError> {
+        let ast::TriggerTarget::Table(table) = &t.target else {
+            return Err(ServerError::new(40000, "DDL triggers are not supported by this version of sbroker."));
+        };
+        if t.timing == ast::TriggerTiming::InsteadOf {
+            return Err(ServerError::new(40000, "INSTEAD OF triggers are not supported by this version of sbroker."));
+        }
+        let (db, tschema, tname) = self.split_name(table)?;
+        let def = self
+            .find_table(db, tschema.as_deref(), &tname)
+            .ok_or_else(|| ServerError::new(8197, format!("The object '{tname}' does not exist or is invalid for this operation.")))?;
+        let (_, schema, name) = self.split_name(&t.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let key = tables::table_key(&schema, &name);
+        let existing = self.load_module(db, KIND_TRIGGER, &key);
+        match (t.mode, &existing) {
+            (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
+            (ast::CreateMode::Alter, None) => {
+                return Err(ServerError::new(208, format!("Invalid object name '{name}'.")));
+            }
+            _ => {}
+        }
+        let object_id = match &existing {
+            Some(e) => e.object_id,
+            None => self.session.allocate_object_id()?,
+        };
+        let m = StoredModule {
+            object_id,
+            schema,
+            name,
+            table: Some(tables::table_key(&def.schema, &def.name)),
+            events: t.events.iter().map(|e| e.to_ascii_uppercase()).collect(),
+            source: Stmt::new(kind.clone(), 1).to_string(),
+            create_ts: now_ts(),
+        };
+        self.save_module(db, KIND_TRIGGER, &key, &m)
+    }
+
+    /// DROP FUNCTION / DROP TRIGGER.
+    pub(crate) fn drop_module(&mut self, kind: &str, name: &ast::ObjectName, if_exists: bool) -> Result<(), ServerError> {
+        let (db, schema, obj) = self.split_name(name)?;
+        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        if self.load_module(db, kind, &key).is_some() {
+            return self.session.put_object(db, kind, &key, None);
+        }
+        if if_exists {
+            return Ok(());
+        }
+        let what = if kind == KIND_TRIGGER { "trigger" } else { "function" };
+        Err(ServerError::new(3701, format!("Cannot drop the {what} '{obj}', because it does not exist or you do not have permission.")))
+    }
+
+    /// Runs the AFTER triggers of a user table for one statement.
+    pub(crate) fn fire_triggers(
+        &mut self,
+        t: &TableRef,
+        event: &str,
+        inserted: Vec<Vec<Value>>,
+        deleted: Vec<Vec<Value>>,
+        sink: &mut dyn ResultSink,
+    ) -> Result<(), ServerError> {
+        let TableRef::User(db, def) = t else { return Ok(()) };
+        let table_key = tables::table_key(&def.schema, &def.name);
+        let mods: Vec<StoredModule> = self.session.with_state(|st| {
+            st.db(*db)
+                .map(|d| {
+                    d.objects
+                        .iter()
+                        .filter(|((k, _), _)| k == KIND_TRIGGER)
+                        .filter_map(|(_, v)| serde_json::from_slice::<StoredModule>(v).ok())
+                        .filter(|m| m.table.as_deref() == Some(table_key.as_str()) && m.events.iter().any(|e| e == event))
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        if mods.is_empty() {
+            return Ok(());
+        }
+        let rel = |rows: Vec<Vec<Value>>, def: &TableDef| -> Result<Relation, ServerError> {
+            let types = def.types()?;
+            Ok(Relation { cols: def.columns.iter().zip(types).map(|(c, ty)| col(&c.name, ty)).collect(), rows })
+        };
+        let tt = TriggerTables { inserted: rel(inserted, def)?, deleted: rel(deleted, def)? };
+        let affected = tt.inserted.rows.len().max(tt.deleted.rows.len()) as i64;
+        for m in mods {
+            if self.depth >= NESTING_MAX {
+                return Err(ServerError::new(217, "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32)."));
+            }
+            let stmts = sbroker_tsql::parse_batch(&m.source).map_err(|e| ServerError::new(e.number, e.message))?;
+            let Some(StmtKind::CreateTrigger(trg)) = stmts.into_iter().next().map(|s| s.kind) else { continue };
+            self.trigger_tables.push(tt.clone());
+            self.frames.push(Frame { procedure: Some(m.name.clone()), ..Frame::default() });
+            self.depth += 1;
+            let saved_rowcount = self.rowcount;
+            self.rowcount = affected;
+            let r = self.exec_block(&trg.body, sink);
+            self.rowcount = saved_rowcount;
+            self.depth -= 1;
+            self.frames.pop();
+            self.trigger_tables.pop();
+            r?;
+        }
+        Ok(())
+    }
+
+    /// The `inserted` / `deleted` table of the running trigger.
+    pub(crate) fn trigger_table(&self, name: &str) -> Option<Relation> {
+        let tt = self.trigger_tables.last()?;
+        match name.to_ascii_lowercase().as_str() {
+            "inserted" => Some(tt.inserted.clone()),
+            "deleted" => Some(tt.deleted.clone()),
+            _ => None,
+        }
+    }
+}
