@@ -172,6 +172,25 @@ pub fn add_builtins(db: &mut Db, now: Ts) {
         );
         db.qdata.entry(id).or_default();
     }
+    let principal = |id: i32, name: &str, kind: &str, desc: &str| PrincipalRec {
+        id,
+        name: name.into(),
+        kind: kind.into(),
+        type_desc: desc.into(),
+        default_schema: (kind != "R").then(|| "dbo".to_string()),
+        members: Vec::new(),
+    };
+    for p in [
+        principal(0, "public", "R", "DATABASE_ROLE"),
+        principal(1, "dbo", "S", "SQL_USER"),
+        principal(2, "guest", "S", "SQL_USER"),
+        principal(3, "INFORMATION_SCHEMA", "S", "SQL_USER"),
+        principal(4, "sys", "S", "SQL_USER"),
+        principal(16384, "db_owner", "R", "DATABASE_ROLE"),
+        principal(16389, "db_ddladmin", "R", "DATABASE_ROLE"),
+    ] {
+        db.principals.insert(p.id, p);
+    }
     let services = [
         (
             1,
@@ -989,5 +1008,113 @@ pub fn alter_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteO
 pub fn drop_route(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
     let id = db_of(st, db)?.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).map(|r| r.id).ok_or_else(|| route_not_found(name))?;
     txn::remove_catalog(st, tx, db, CatKind::Route, id);
+    Ok(())
+}
+
+/// CREATE USER / CREATE ROLE: returns the new principal id.
+pub fn create_principal(st: &mut State, tx: &mut Txn, db: i32, name: &str, role: bool, certificate: bool) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.principal_id(name).is_some() {
+        return Err(ServerError::new(15023, format!("User, group, or role '{name}' already exists in the current database.")));
+    }
+    let id = d.principals.keys().copied().filter(|k| *k < 16384).max().unwrap_or(4).max(4) + 1;
+    let (kind, desc) = match (role, certificate) {
+        (true, _) => ("R", "DATABASE_ROLE"),
+        (false, true) => ("C", "CERTIFICATE_MAPPED_USER"),
+        (false, false) => ("S", "SQL_USER"),
+    };
+    let rec = PrincipalRec {
+        id,
+        name: name.into(),
+        kind: kind.into(),
+        type_desc: desc.into(),
+        default_schema: (!role).then(|| "dbo".to_string()),
+        members: Vec::new(),
+    };
+    txn::put_catalog(st, tx, db, CatObj::Principal(rec));
+    Ok(id)
+}
+
+/// DROP USER / DROP ROLE (refused while the principal owns broker objects).
+pub fn drop_principal(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let id = d.principal_id(name).ok_or_else(|| {
+        ServerError::new(15151, format!("Cannot drop the user '{name}', because it does not exist or you do not have permission."))
+    })?;
+    if id < 5 || id >= 16384 {
+        return Err(ServerError::new(15150, format!("Cannot drop the user '{name}'.")));
+    }
+    let owns = d.message_types.values().any(|m| m.principal_id == id)
+        || d.contracts.values().any(|c| c.principal_id == id)
+        || d.services.values().any(|s| s.principal_id == id)
+        || d.queues.values().any(|q| q.principal_id == id);
+    if owns {
+        return Err(ServerError::new(15138, format!("The database principal owns objects in the database and cannot be dropped: '{name}'.")));
+    }
+    txn::remove_catalog(st, tx, db, CatKind::Principal, id);
+    Ok(())
+}
+
+/// ALTER ROLE … ADD MEMBER / DROP MEMBER.
+pub fn alter_role_member(st: &mut State, tx: &mut Txn, db: i32, role: &str, member: &str, add: bool) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let missing = |n: &str| ServerError::new(15151, format!("Cannot alter the role '{n}', because it does not exist or you do not have permission."));
+    let rid = d.principal_id(role).ok_or_else(|| missing(role))?;
+    let mid = d.principal_id(member).ok_or_else(|| missing(member))?;
+    let mut rec = d.principals.get(&rid).cloned().ok_or_else(|| missing(role))?;
+    if rec.kind != "R" {
+        return Err(missing(role));
+    }
+    rec.members.retain(|m| *m != mid);
+    if add {
+        rec.members.push(mid);
+    }
+    txn::put_catalog(st, tx, db, CatObj::Principal(rec));
+    Ok(())
+}
+
+/// Classes of ALTER AUTHORIZATION handled by the broker catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnedClass {
+    /// MESSAGE TYPE::
+    MessageType,
+    /// CONTRACT::
+    Contract,
+    /// SERVICE::
+    Service,
+    /// OBJECT:: (a queue)
+    Queue,
+    /// ROUTE::
+    Route,
+}
+
+/// ALTER AUTHORIZATION ON class::name TO principal.
+pub fn alter_authorization(st: &mut State, tx: &mut Txn, db: i32, class: OwnedClass, name: &str, principal: i32) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let missing = || ServerError::new(15151, format!("Cannot find the object '{name}', because it does not exist or you do not have permission."));
+    let obj = match class {
+        OwnedClass::MessageType => d.message_type_by_name(name).cloned().map(|mut r| {
+            r.principal_id = principal;
+            CatObj::MessageType(r)
+        }),
+        OwnedClass::Contract => d.contract_by_name(name).cloned().map(|mut r| {
+            r.principal_id = principal;
+            CatObj::Contract(r)
+        }),
+        OwnedClass::Service => d.service_by_name(name).cloned().map(|mut r| {
+            r.principal_id = principal;
+            CatObj::Service(r)
+        }),
+        OwnedClass::Queue => d.queue_by_name(None, name).cloned().map(|mut r| {
+            r.principal_id = principal;
+            CatObj::Queue(r)
+        }),
+        OwnedClass::Route => d.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).cloned().map(|mut r| {
+            r.principal_id = principal;
+            CatObj::Route(r)
+        }),
+    }
+    .ok_or_else(missing)?;
+    txn::put_catalog(st, tx, db, obj);
     Ok(())
 }

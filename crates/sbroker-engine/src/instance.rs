@@ -215,6 +215,7 @@ impl Instance {
             trancount: 0,
             spid: self.inner.next_spid.fetch_add(1, Ordering::Relaxed),
             cancel: Arc::new(AtomicBool::new(false)),
+            next_owner: None,
         }
     }
 
@@ -269,6 +270,9 @@ fn persist_whole_db(st: &State, tx: &mut Txn, id: i32) {
     for k in db.routes.keys() {
         tx.touch(RowRef::Catalog(id, CatKind::Route, *k));
     }
+    for k in db.principals.keys() {
+        tx.touch(RowRef::Catalog(id, CatKind::Principal, *k));
+    }
 }
 
 pub(crate) fn touch_new_db(st: &State, tx: &mut Txn, id: i32) {
@@ -303,6 +307,8 @@ pub struct Session {
     trancount: u32,
     spid: i32,
     cancel: Arc<AtomicBool>,
+    /// Owner for the next CREATE (AUTHORIZATION clause); dbo when unset.
+    pub(crate) next_owner: Option<i32>,
 }
 
 /// What an operation sees: the locked state, its transaction and the current database.

@@ -45,7 +45,7 @@ use std::sync::Arc;
 
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
-    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, PriorityArgs, QueueOptions, RouteOptions,
+    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, OwnedClass, PriorityArgs, QueueOptions, RouteOptions,
     SentBy, USER_ID_MIN,
 };
 pub use instance::{
@@ -123,10 +123,11 @@ impl Session {
 
     /// CREATE MESSAGE TYPE.
     pub fn create_message_type(&mut self, name: &str, v: Validation) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
-            catalog::create_message_type(st, tx, db, name, v, DBO)
+            catalog::create_message_type(st, tx, db, name, v, owner)
         })
     }
 
@@ -154,10 +155,11 @@ impl Session {
         name: &str,
         items: &[(String, SentBy)],
     ) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
-            catalog::create_contract(st, tx, db, name, DBO, items)
+            catalog::create_contract(st, tx, db, name, owner, items)
         })
     }
 
@@ -177,11 +179,12 @@ impl Session {
         name: &str,
         opts: &QueueOptions,
     ) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
         self.run(|ctx| {
             let db = ctx.db;
             let now = ctx.now();
             let (st, tx) = ctx.parts();
-            catalog::create_queue(st, tx, db, schema, name, DBO, opts, now)
+            catalog::create_queue(st, tx, db, schema, name, owner, opts, now)
         })
     }
 
@@ -226,6 +229,7 @@ impl Session {
         queue: &QueueName,
         contracts: &[String],
     ) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
         self.run(|ctx| {
             let (qdb, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
             let db = ctx.db;
@@ -236,7 +240,7 @@ impl Session {
                 ));
             }
             let (st, tx) = ctx.parts();
-            catalog::create_service(st, tx, db, name, DBO, qid, contracts)
+            catalog::create_service(st, tx, db, name, owner, qid, contracts)
         })
     }
 
@@ -461,6 +465,56 @@ impl Session {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
             catalog::drop_route(st, tx, db, name)
+        })
+    }
+}
+
+impl Session {
+    /// Sets the owner (principal id) of the object the next CREATE makes — the
+    /// AUTHORIZATION clause. Unset means dbo.
+    pub fn set_next_owner(&mut self, principal: Option<i32>) {
+        self.next_owner = principal;
+    }
+
+    /// Principal id of a user or role of the current database.
+    pub fn principal_id(&self, name: &str) -> Option<i32> {
+        let db = self.db;
+        self.with_state(|st| st.db(db)?.principal_id(name))
+    }
+
+    /// CREATE USER / CREATE ROLE.
+    pub fn create_principal(&mut self, name: &str, role: bool, certificate: bool) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::create_principal(st, tx, db, name, role, certificate)
+        })
+    }
+
+    /// DROP USER / DROP ROLE.
+    pub fn drop_principal(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_principal(st, tx, db, name)
+        })
+    }
+
+    /// ALTER ROLE … ADD|DROP MEMBER.
+    pub fn alter_role_member(&mut self, role: &str, member: &str, add: bool) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::alter_role_member(st, tx, db, role, member, add)
+        })
+    }
+
+    /// ALTER AUTHORIZATION ON class::name TO principal.
+    pub fn alter_authorization(&mut self, class: OwnedClass, name: &str, principal: i32) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::alter_authorization(st, tx, db, class, name, principal)
         })
     }
 }

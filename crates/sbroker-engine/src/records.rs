@@ -180,6 +180,23 @@ pub struct PriorityRec {
     pub level: u8,
 }
 
+/// A database principal (user or role).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PrincipalRec {
+    /// `principal_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `type`: `S` SQL user, `C` user mapped to a certificate, `R` database role.
+    pub kind: String,
+    /// `type_desc`.
+    pub type_desc: String,
+    /// Default schema.
+    pub default_schema: Option<String>,
+    /// Role members (principal ids), for roles.
+    pub members: Vec<i32>,
+}
+
 /// A route (CREATE ROUTE).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RouteRec {

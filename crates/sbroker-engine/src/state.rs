@@ -34,6 +34,8 @@ pub enum CatKind {
     XmlCollection = 6,
     /// Routes.
     Route = 7,
+    /// Database principals.
+    Principal = 8,
 }
 
 /// A reference to one persistent row.
@@ -122,6 +124,8 @@ pub struct Db {
     pub xml_collections: BTreeMap<i32, XmlCollectionRec>,
     /// Routes by id.
     pub routes: BTreeMap<i32, RouteRec>,
+    /// Database principals by id.
+    pub principals: BTreeMap<i32, PrincipalRec>,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -154,6 +158,7 @@ impl Db {
             priorities: BTreeMap::new(),
             xml_collections: BTreeMap::new(),
             routes: BTreeMap::new(),
+            principals: BTreeMap::new(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -207,6 +212,11 @@ impl Db {
             }
         }
         best.map_or(5, |b| b.2)
+    }
+
+    /// Principal id by name (case-insensitive).
+    pub fn principal_id(&self, name: &str) -> Option<i32> {
+        self.principals.values().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| p.id)
     }
 
     /// Queue by schema and name (case-insensitive, like the default collation).
@@ -362,6 +372,7 @@ impl State {
                     CatKind::Priority => db.priorities.get(id).map(|v| encode(v)),
                     CatKind::XmlCollection => db.xml_collections.get(id).map(|v| encode(v)),
                     CatKind::Route => db.routes.get(id).map(|v| encode(v)),
+                    CatKind::Principal => db.principals.get(id).map(|v| encode(v)),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -489,6 +500,10 @@ impl State {
                 7 => {
                     let r: RouteRec = decode(&v)?;
                     db.routes.insert(r.id, r);
+                }
+                8 => {
+                    let r: PrincipalRec = decode(&v)?;
+                    db.principals.insert(r.id, r);
                 }
                 _ => return Err(corrupt("catalog kind")),
             }

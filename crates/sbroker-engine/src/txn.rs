@@ -277,6 +277,8 @@ pub enum CatObj {
     XmlCollection(XmlCollectionRec),
     /// Route.
     Route(RouteRec),
+    /// Database principal.
+    Principal(PrincipalRec),
 }
 
 impl CatObj {
@@ -289,6 +291,7 @@ impl CatObj {
             CatObj::Priority(r) => (CatKind::Priority, r.id),
             CatObj::XmlCollection(r) => (CatKind::XmlCollection, r.id),
             CatObj::Route(r) => (CatKind::Route, r.id),
+            CatObj::Principal(r) => (CatKind::Principal, r.id),
         }
     }
 }
@@ -302,6 +305,7 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
         CatKind::Priority => d.priorities.get(&id).cloned().map(CatObj::Priority),
         CatKind::XmlCollection => d.xml_collections.get(&id).cloned().map(CatObj::XmlCollection),
         CatKind::Route => d.routes.get(&id).cloned().map(CatObj::Route),
+        CatKind::Principal => d.principals.get(&id).cloned().map(CatObj::Principal),
     }
 }
 
@@ -337,6 +341,12 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         }
         (CatKind::Route, None) => {
             d.routes.remove(&id);
+        }
+        (_, Some(CatObj::Principal(r))) => {
+            d.principals.insert(id, r);
+        }
+        (CatKind::Principal, None) => {
+            d.principals.remove(&id);
         }
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
@@ -423,6 +433,9 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     }
     for k in db.routes.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Route, *k));
+    }
+    for k in db.principals.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::Principal, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

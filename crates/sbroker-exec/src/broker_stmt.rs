@@ -108,13 +108,67 @@ impl Executor {
                     let name = p.name().map(|i| i.value.clone()).unwrap_or_default();
                     q.activation_procedure = Some(format!("[{db}].[{schema}].[{name}]"));
                 }
-                q.execute_as = a.execute_as.as_ref().map(|e| match e {
-                    ast::ExecuteAs::Owner => -2,
-                    _ => 1,
-                });
+                q.execute_as = match &a.execute_as {
+                    None => None,
+                    Some(ast::ExecuteAs::Owner) => Some(-2),
+                    Some(ast::ExecuteAs::User(u) | ast::ExecuteAs::Login(u)) => {
+                        Some(self.session.principal_id(u).ok_or_else(|| {
+                            ServerError::new(9611, format!("Cannot find the specified user '{u}'."))
+                        })?)
+                    }
+                    Some(_) => Some(1),
+                };
             }
         }
         Ok(q)
+    }
+
+    /// AUTHORIZATION owner → sets the owner of the next CREATE.
+    fn authorization(&mut self, owner: &Option<ast::Ident>) -> Result<(), ServerError> {
+        let id = match owner {
+            None => None,
+            Some(o) => Some(self.session.principal_id(&o.value).ok_or_else(|| {
+                ServerError::new(15151, format!("Cannot find the user '{}', because it does not exist or you do not have permission.", o.value))
+            })?),
+        };
+        self.session.set_next_owner(id);
+        Ok(())
+    }
+
+    fn exec_principals(&mut self, k: &StmtKind) -> Result<bool, ServerError> {
+        match k {
+            StmtKind::CreateUser(u) => {
+                let cert = matches!(u.mapping, ast::UserMapping::Certificate(_));
+                self.session.create_principal(&u.name.value, false, cert)?;
+            }
+            StmtKind::CreateRole { name, .. } => {
+                self.session.create_principal(&name.value, true, false)?;
+            }
+            StmtKind::AlterRole { role, add, member } => {
+                self.session.alter_role_member(&role.value, &member.value, *add)?;
+            }
+            StmtKind::AlterAuthorization { securable, principal } => {
+                let pid = match principal {
+                    None => 1,
+                    Some(p) => self.session.principal_id(&p.value).ok_or_else(|| {
+                        ServerError::new(15151, format!("Cannot find the user '{}', because it does not exist or you do not have permission.", p.value))
+                    })?,
+                };
+                let class = match securable.class {
+                    Some(ast::SecurableClass::MessageType) => eng::OwnedClass::MessageType,
+                    Some(ast::SecurableClass::Contract) => eng::OwnedClass::Contract,
+                    Some(ast::SecurableClass::Service) => eng::OwnedClass::Service,
+                    Some(ast::SecurableClass::Route) => eng::OwnedClass::Route,
+                    Some(ast::SecurableClass::Object) | None => eng::OwnedClass::Queue,
+                    // Other classes have no owner the broker tracks yet.
+                    _ => return Ok(true),
+                };
+                let name = securable.name.name().map(|i| i.value.clone()).unwrap_or_default();
+                self.session.alter_authorization(class, &name, pid)?;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     pub(crate) fn exec_broker(
@@ -122,8 +176,12 @@ impl Executor {
         k: &StmtKind,
         sink: &mut dyn ResultSink,
     ) -> Result<Flow, ServerError> {
+        if self.exec_principals(k)? {
+            return Ok(Flow::Next);
+        }
         match k {
             StmtKind::CreateMessageType(m) => {
+                self.authorization(&m.authorization)?;
                 let v = self.validation(&m.validation)?;
                 self.session.create_message_type(&m.name.value, v)?;
             }
@@ -135,6 +193,7 @@ impl Executor {
                 self.session.alter_message_type(&name.value, v)?;
             }
             StmtKind::CreateContract(c) => {
+                self.authorization(&c.authorization)?;
                 let items: Vec<(String, eng::SentBy)> = c
                     .messages
                     .iter()
@@ -180,6 +239,7 @@ impl Executor {
                 }
             }
             StmtKind::CreateService(s) => {
+                self.authorization(&s.authorization)?;
                 let contracts: Vec<String> = s.contracts.iter().map(|c| c.value.clone()).collect();
                 self.session
                     .create_service_on(&s.name.value, &queue_name(&s.queue), &contracts)?;

@@ -82,6 +82,9 @@ pub(crate) enum Var {
 #[derive(Debug, Default)]
 pub(crate) struct Frame {
     pub(crate) vars: HashMap<String, Var>,
+    /// The DECLARE that created each variable (AST node address): running the same DECLARE
+    /// again (in a loop) is not a redeclaration and does not reset the value.
+    pub(crate) declared_by: HashMap<String, usize>,
     /// Procedure name, for error reporting.
     pub(crate) procedure: Option<String>,
 }
@@ -116,6 +119,9 @@ pub struct Executor {
     pub(crate) nocount: bool,
     pub(crate) xact_abort: bool,
     pub(crate) temp_tables: HashMap<String, MemTable>,
+    /// Copies of `temp_tables` taken at the outermost BEGIN TRANSACTION (name `None`) and at
+    /// each SAVE TRANSACTION, so #temp tables roll back with the transaction as in SQL Server.
+    pub(crate) temp_snapshots: Vec<(Option<String>, HashMap<String, MemTable>)>,
     pub(crate) last_identity: Option<i64>,
     pub(crate) proc_cache: HashMap<(i32, String), (Arc<Vec<u8>>, Arc<ast::CreateProcedure>)>,
     pub(crate) depth: u32,
@@ -166,6 +172,7 @@ impl Executor {
             nocount: false,
             xact_abort: false,
             temp_tables: HashMap::new(),
+            temp_snapshots: Vec::new(),
             last_identity: None,
             proc_cache: HashMap::new(),
             depth: 0,

@@ -184,8 +184,35 @@ impl Executor {
                 self.last_error = e.number;
                 if self.xact_abort && self.session.in_transaction() && e.severity >= 11 {
                     let _ = self.session.rollback();
+                    self.temp_rollback(None);
                 }
                 Err(e)
+            }
+        }
+    }
+
+    /// Restores #temp tables after a rollback: to the savepoint `name`, or (None) to the
+    /// start of the transaction.
+    pub(crate) fn temp_rollback(&mut self, name: Option<&str>) {
+        match name {
+            Some(n) => {
+                let pos = self
+                    .temp_snapshots
+                    .iter()
+                    .rposition(|(sp, _)| sp.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(n)));
+                if let Some(pos) = pos {
+                    // The savepoint stays valid after a rollback to it.
+                    self.temp_snapshots.truncate(pos + 1);
+                    if let Some((_, t)) = self.temp_snapshots.get(pos) {
+                        self.temp_tables = t.clone();
+                    }
+                }
+            }
+            None => {
+                if let Some((_, t)) = self.temp_snapshots.first() {
+                    self.temp_tables = t.clone();
+                }
+                self.temp_snapshots.clear();
             }
         }
     }
@@ -215,14 +242,24 @@ impl Executor {
                 for v in vars {
                     let ty = sql_type_of(&v.data_type, false)?;
                     let key = v.name.to_ascii_lowercase();
+                    let node = std::ptr::from_ref(v) as usize;
                     let init = match &v.init {
-                        Some(e) => self.eval0(e)?.assign_to(&ty)?,
-                        None => Value::Null,
+                        Some(e) => Some(self.eval0(e)?.assign_to(&ty)?),
+                        None => None,
                     };
                     let frame = self
                         .frames
                         .last_mut()
                         .ok_or_else(|| ServerError::new(137, "no scope"))?;
+                    if frame.declared_by.get(&key) == Some(&node) {
+                        // The same DECLARE run again (a loop): keep the value unless it has
+                        // an initializer, which is an assignment.
+                        if let Some(init) = init {
+                            frame.vars.insert(key, Var::Scalar { ty, value: init });
+                        }
+                        continue;
+                    }
+                    let init = init.unwrap_or(Value::Null);
                     if frame.vars.contains_key(&key) {
                         return Err(ServerError::new(
                             134,
@@ -232,18 +269,33 @@ impl Executor {
                             ),
                         ));
                     }
+                    frame.declared_by.insert(key.clone(), node);
                     frame.vars.insert(key, Var::Scalar { ty, value: init });
                 }
             }
             StmtKind::DeclareTable(t) => {
                 let def = columns_to_def(&t.columns, &t.constraints, &t.name, "dbo", 0, 0)?;
+                let key = t.name.to_ascii_lowercase();
+                let node = std::ptr::from_ref(t.as_ref()) as usize;
                 let frame = self
                     .frames
                     .last_mut()
                     .ok_or_else(|| ServerError::new(137, "no scope"))?;
-                frame
-                    .vars
-                    .insert(t.name.to_ascii_lowercase(), Var::Table(MemTable::new(def)));
+                if frame.declared_by.get(&key) == Some(&node) {
+                    // Re-running the DECLARE in a loop keeps the table's rows.
+                    return Ok(Flow::Next);
+                }
+                if frame.vars.contains_key(&key) {
+                    return Err(ServerError::new(
+                        134,
+                        format!(
+                            "The variable name '{}' has already been declared. Variable names must be unique within a query batch or stored procedure.",
+                            t.name
+                        ),
+                    ));
+                }
+                frame.declared_by.insert(key.clone(), node);
+                frame.vars.insert(key, Var::Table(MemTable::new(def)));
             }
             StmtKind::DeclareCursor(c) => {
                 self.cursors.insert(
@@ -426,21 +478,38 @@ impl Executor {
                 self.dynamic_sql(&sql, Vec::new(), sink)?;
             }
             StmtKind::ExecuteAs(_) | StmtKind::Revert => {}
-            StmtKind::BeginTransaction(_) => self.session.begin_transaction()?,
-            StmtKind::Commit(_) => self.session.commit()?,
+            StmtKind::BeginTransaction(_) => {
+                let outermost = !self.session.in_transaction();
+                self.session.begin_transaction()?;
+                if outermost {
+                    self.temp_snapshots = vec![(None, self.temp_tables.clone())];
+                }
+            }
+            StmtKind::Commit(_) => {
+                self.session.commit()?;
+                if !self.session.in_transaction() {
+                    self.temp_snapshots.clear();
+                }
+            }
             StmtKind::Rollback(name) => match name {
                 Some(ast::TranName::Name(n)) if self.session.has_savepoint(&n.value) => {
                     self.session.rollback_to_savepoint(&n.value)?;
+                    self.temp_rollback(Some(&n.value));
                 }
                 Some(ast::TranName::Variable(v)) => {
                     let n = self.get_var(v)?.to_display_string();
                     if self.session.has_savepoint(&n) {
                         self.session.rollback_to_savepoint(&n)?;
+                        self.temp_rollback(Some(&n));
                     } else {
                         self.session.rollback()?;
+                        self.temp_rollback(None);
                     }
                 }
-                _ => self.session.rollback()?,
+                _ => {
+                    self.session.rollback()?;
+                    self.temp_rollback(None);
+                }
             },
             StmtKind::SaveTransaction(name) => {
                 let n = match name {
@@ -448,6 +517,8 @@ impl Executor {
                     ast::TranName::Variable(v) => self.get_var(v)?.to_display_string(),
                 };
                 self.session.save(&n)?;
+                self.temp_snapshots
+                    .push((Some(n), self.temp_tables.clone()));
             }
             StmtKind::CreateProcedure(p) => self.create_procedure(p, k)?,
             StmtKind::CreateTable(t) => self.create_table(t)?,
@@ -469,14 +540,10 @@ impl Executor {
             StmtKind::CreateTrigger(t) => self.create_trigger(t, k)?,
             StmtKind::CreateView(_) => return Err(unsupported("CREATE VIEW")),
             StmtKind::AlterTable(_) => return Err(unsupported("ALTER TABLE")),
-            // Principals and permissions: every session runs as sysadmin (trust mode), so
-            // these statements are accepted and have no effect yet (docs/compatibility.md).
-            StmtKind::CreateUser(_)
-            | StmtKind::CreateLogin(_)
-            | StmtKind::CreateRole { .. }
-            | StmtKind::AlterRole { .. }
-            | StmtKind::Permission(_)
-            | StmtKind::AlterAuthorization { .. } => {}
+            // Logins and permissions: every session runs as sysadmin (trust mode), so GRANT,
+            // DENY, REVOKE and CREATE LOGIN are accepted and recorded nowhere yet; database
+            // principals (users, roles, ownership) are real (broker_stmt.rs).
+            StmtKind::CreateLogin(_) | StmtKind::Permission(_) => {}
             other => return self.exec_broker(other, sink),
         }
         Ok(Flow::Next)
@@ -1343,11 +1410,13 @@ impl Executor {
                 ast::DropKind::Trigger => {
                     self.drop_module(crate::modules::KIND_TRIGGER, name, d.if_exists)?;
                 }
-                ast::DropKind::Schema
-                | ast::DropKind::Index
-                | ast::DropKind::User
-                | ast::DropKind::Login
-                | ast::DropKind::Role => {}
+                ast::DropKind::User | ast::DropKind::Role => {
+                    let exists = self.session.principal_id(&obj).is_some();
+                    if exists || !d.if_exists {
+                        self.session.drop_principal(&obj)?;
+                    }
+                }
+                ast::DropKind::Schema | ast::DropKind::Index | ast::DropKind::Login => {}
                 _ => {
                     if !d.if_exists {
                         return Err(drop_missing("object", &obj));

@@ -486,20 +486,10 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("type", SqlType::Char(1)),
                 ("type_desc", nvarchar(60)),
             ],
-            vec![
-                vec![
-                    s("dbo"),
-                    Value::Int(1),
-                    Value::VarChar("S".into()),
-                    s("SQL_USER"),
-                ],
-                vec![
-                    s("public"),
-                    Value::Int(0),
-                    Value::VarChar("R".into()),
-                    s("DATABASE_ROLE"),
-                ],
-            ],
+            d.principals
+                .values()
+                .map(|p| vec![s(&p.name), Value::Int(p.id), Value::VarChar(p.kind.clone()), s(&p.type_desc)])
+                .collect(),
         ),
         "sys.routes" => rel(
             &[
