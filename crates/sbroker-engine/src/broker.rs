@@ -169,7 +169,10 @@ pub fn begin_dialog(ctx: &mut Ctx<'_, '_>, args: &BeginDialog) -> Result<Uuid, S
         },
     };
     ctx.lock_group(db, group_id)?;
-    let priority = ctx.guard.db(db).map_or(5, |d| d.priority_for(contract.id, svc.id, &args.to_service));
+    let priority = ctx
+        .guard
+        .db(db)
+        .map_or(5, |d| d.priority_for(contract.id, svc.id, &args.to_service));
     let handle = Uuid::new_v4();
     let ep = EndpointRec {
         handle,
@@ -335,16 +338,16 @@ fn check_send(d: &crate::state::Db, ep: &EndpointRec, type_name: &str) -> Result
         .services
         .get(&ep.service_id)
         .and_then(|s| d.queues.get(&s.queue_id))
+        && !q.enabled
+        && q.retention
     {
-        if !q.enabled && q.retention {
-            return Err(ServerError::new(
-                9618,
-                format!(
-                    "The message cannot be sent because the service queue '{}' associated with the dialog is currently disabled and retention is on.",
-                    q.name
-                ),
-            ));
-        }
+        return Err(ServerError::new(
+            9618,
+            format!(
+                "The message cannot be sent because the service queue '{}' associated with the dialog is currently disabled and retention is on.",
+                q.name
+            ),
+        ));
     }
     Ok(())
 }
@@ -448,10 +451,10 @@ fn transmit(
                 priority: ep.priority,
             };
             st.next_txq_id += 1;
-            if !text.is_empty() {
-                if let Some(d) = st.db_mut(db) {
-                    d.tx_status.insert(h, text);
-                }
+            if !text.is_empty()
+                && let Some(d) = st.db_mut(db)
+            {
+                d.tx_status.insert(h, text);
             }
             txn::put_txq(st, tx, db, rec);
         }
@@ -498,15 +501,20 @@ const NO_TRANSPORT: &str = "The Service Broker protocol transport is disabled or
 
 /// The database holding service `name` (exact), optionally with a given broker instance:
 /// the sending database first, then the others; disabled brokers are invisible.
-fn find_local_service(st: &State, db: i32, name: &str, instance: Option<&str>) -> Option<(i32, i32)> {
+fn find_local_service(
+    st: &State,
+    db: i32,
+    name: &str,
+    instance: Option<&str>,
+) -> Option<(i32, i32)> {
     let mut order: Vec<i32> = vec![db];
     order.extend(st.dbs.keys().copied().filter(|d| *d != db));
     order.into_iter().find_map(|cand| {
         let d = st.db(cand)?;
-        if let Some(bi) = instance {
-            if !guid_eq(bi, &d.rec.broker_guid) {
-                return None;
-            }
+        if let Some(bi) = instance
+            && !guid_eq(bi, &d.rec.broker_guid)
+        {
+            return None;
         }
         if !d.rec.broker_enabled {
             return None;
@@ -521,40 +529,67 @@ fn locate_target(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Result<(i3
     let d = st.db(db).ok_or_else(|| NO_ROUTE.to_string())?;
     let s = from.far_service.as_str();
     let b = from.far_broker_instance.as_deref();
-    let live: Vec<&RouteRec> = d.routes.values().filter(|r| r.lifetime.is_none_or(|t| t > now)).collect();
-    let step = |f: &dyn Fn(&RouteRec) -> bool| -> Vec<&RouteRec> { live.iter().copied().filter(|r| f(r)).collect() };
+    let live: Vec<&RouteRec> = d
+        .routes
+        .values()
+        .filter(|r| r.lifetime.is_none_or(|t| t > now))
+        .collect();
+    let step = |f: &dyn Fn(&RouteRec) -> bool| -> Vec<&RouteRec> {
+        live.iter().copied().filter(|r| f(r)).collect()
+    };
     let mut matches = Vec::new();
     if let Some(bi) = b {
-        matches = step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.as_deref().is_some_and(|x| guid_text_eq(x, bi)));
+        matches = step(&|r| {
+            r.service_name.as_deref() == Some(s)
+                && r.broker_instance
+                    .as_deref()
+                    .is_some_and(|x| guid_text_eq(x, bi))
+        });
     }
     if matches.is_empty() {
         matches = step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_none());
     }
     if matches.is_empty() && b.is_none() {
-        let with_instance = step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_some());
-        if let Some(first) = with_instance.first().and_then(|r| r.broker_instance.clone()) {
-            matches = with_instance.into_iter().filter(|r| r.broker_instance.as_deref() == Some(first.as_str())).collect();
+        let with_instance =
+            step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_some());
+        if let Some(first) = with_instance
+            .first()
+            .and_then(|r| r.broker_instance.clone())
+        {
+            matches = with_instance
+                .into_iter()
+                .filter(|r| r.broker_instance.as_deref() == Some(first.as_str()))
+                .collect();
         }
     }
     if matches.is_empty() {
         matches = step(&|r| r.service_name.is_none() && r.broker_instance.is_none());
     }
     if matches.is_empty() {
-        if b.is_some() {
-            if let Some(t) = find_local_service(st, db, s, b) {
-                return Ok(t);
-            }
+        if b.is_some()
+            && let Some(t) = find_local_service(st, db, s, b)
+        {
+            return Ok(t);
         }
         return Err(NO_ROUTE.into());
     }
     // Choice: LOCAL when the service exists in this instance, else the network.
-    if let Some(local) = matches.iter().find(|r| r.address.eq_ignore_ascii_case("LOCAL")) {
+    if let Some(local) = matches
+        .iter()
+        .find(|r| r.address.eq_ignore_ascii_case("LOCAL"))
+    {
         let instance = b.or(local.broker_instance.as_deref());
         if let Some(t) = find_local_service(st, db, s, instance) {
             return Ok(t);
         }
-        if matches.iter().all(|r| r.address.eq_ignore_ascii_case("LOCAL")) {
-            let disabled = st.dbs.values().any(|x| !x.rec.broker_enabled && x.service_by_name(s).is_some());
+        if matches
+            .iter()
+            .all(|r| r.address.eq_ignore_ascii_case("LOCAL"))
+        {
+            let disabled = st
+                .dbs
+                .values()
+                .any(|x| !x.rec.broker_enabled && x.service_by_name(s).is_some());
             return Err(if disabled {
                 "The broker is disabled in the target database. (28013)".into()
             } else {
@@ -566,7 +601,12 @@ fn locate_target(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Result<(i3
 }
 
 fn guid_text_eq(a: &str, b: &str) -> bool {
-    let norm = |x: &str| x.trim().trim_start_matches('{').trim_end_matches('}').to_ascii_lowercase();
+    let norm = |x: &str| {
+        x.trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .to_ascii_lowercase()
+    };
     norm(a) == norm(b)
 }
 
@@ -602,7 +642,9 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
         // Spec 06 §6.6–6.7: between databases the broker impersonates the initiating
         // service's owner into the target database (needs TRUSTWORTHY ON in the initiator
         // database), and ENCRYPTION = ON needs session keys protected by master keys.
-        let trusted = st.db(db).is_some_and(|x| x.rec.trustworthy || x.rec.id == crate::instance::MSDB_DB);
+        let trusted = st
+            .db(db)
+            .is_some_and(|x| x.rec.trustworthy || x.rec.id == crate::instance::MSDB_DB);
         if !trusted {
             return Delivery::Held(format!(
                 "The server principal \"sa\" is not able to access the database \"{}\" under the current security context.",
@@ -777,12 +819,16 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
 }
 
 /// Receiver-side validation of a body against a message type.
-pub fn validate_body(d: &crate::state::Db, v: Validation, body: Option<&[u8]>) -> Result<(), String> {
+pub fn validate_body(
+    d: &crate::state::Db,
+    v: Validation,
+    body: Option<&[u8]>,
+) -> Result<(), String> {
     match v {
         Validation::None => Ok(()),
         Validation::Empty => match body {
             None => Ok(()),
-            Some(b) if b.is_empty() => Ok(()),
+            Some([]) => Ok(()),
             Some(_) => Err("The message body must be empty.".into()),
         },
         Validation::WellFormedXml => match body {
@@ -793,7 +839,10 @@ pub fn validate_body(d: &crate::state::Db, v: Validation, body: Option<&[u8]>) -
             let Some(b) = body else { return Ok(()) };
             crate::xml::check_well_formed(b)?;
             let text = crate::xml::decode_body_text(b)?;
-            let coll = d.xml_collections.get(&c).ok_or("XML Validation: the schema collection no longer exists.")?;
+            let coll = d
+                .xml_collections
+                .get(&c)
+                .ok_or("XML Validation: the schema collection no longer exists.")?;
             crate::xsd::validate(&coll.schemas, &text)
         }
     }
@@ -1191,18 +1240,17 @@ pub fn drop_service(ctx: &mut Ctx<'_, '_>, name: &str) -> Result<(), ServerError
         if matches!(
             ep.state,
             EndpointState::SO | EndpointState::CO | EndpointState::DI
-        ) {
-            if let Some((fdb, fh)) = ep.far_local {
-                broker_error(
-                    st,
-                    tx,
-                    now,
-                    fdb,
-                    fh,
-                    -8470,
-                    "Remote service has been dropped.",
-                );
-            }
+        ) && let Some((fdb, fh)) = ep.far_local
+        {
+            broker_error(
+                st,
+                tx,
+                now,
+                fdb,
+                fh,
+                -8470,
+                "Remote service has been dropped.",
+            );
         }
         delete_local_messages(st, tx, db, &ep);
         let txq: Vec<i64> = st
@@ -1348,18 +1396,18 @@ pub fn set_broker_option(
                     -9719,
                     "The database for this conversation endpoint is attached or restored.",
                 );
-                if let Some((fdb, fh)) = ep.far_local {
-                    if fdb != db {
-                        broker_error(
-                            st,
-                            tx,
-                            now,
-                            fdb,
-                            fh,
-                            -9720,
-                            "The database for the remote conversation endpoint is attached or restored.",
-                        );
-                    }
+                if let Some((fdb, fh)) = ep.far_local
+                    && fdb != db
+                {
+                    broker_error(
+                        st,
+                        tx,
+                        now,
+                        fdb,
+                        fh,
+                        -9720,
+                        "The database for the remote conversation endpoint is attached or restored.",
+                    );
                 }
             }
         }
@@ -1425,40 +1473,36 @@ fn fire_timers(inner: &Inner, now: Ts) {
                 );
             }
             let ep = st.db(db).and_then(|d| d.endpoints.get(&h)).cloned();
-            if let Some(ep) = ep {
-                if ep.lifetime == t
-                    && t <= now
-                    && matches!(
-                        ep.state,
-                        EndpointState::SO
-                            | EndpointState::CO
-                            | EndpointState::DI
-                            | EndpointState::SI
-                    )
-                {
-                    broker_error(
-                        st,
-                        tx,
-                        now,
-                        db,
-                        h,
-                        -8489,
-                        "The dialog has exceeded the specified LIFETIME.",
-                    );
-                    // A dialog that expired while waiting to be delivered loses its messages.
-                    let rows: Vec<i64> = st
-                        .db(db)
-                        .map(|d| {
-                            d.txq
-                                .values()
-                                .filter(|r| r.handle == h)
-                                .map(|r| r.id)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    for id in rows {
-                        txn::remove_txq(st, tx, db, id);
-                    }
+            if let Some(ep) = ep
+                && ep.lifetime == t
+                && t <= now
+                && matches!(
+                    ep.state,
+                    EndpointState::SO | EndpointState::CO | EndpointState::DI | EndpointState::SI
+                )
+            {
+                broker_error(
+                    st,
+                    tx,
+                    now,
+                    db,
+                    h,
+                    -8489,
+                    "The dialog has exceeded the specified LIFETIME.",
+                );
+                // A dialog that expired while waiting to be delivered loses its messages.
+                let rows: Vec<i64> = st
+                    .db(db)
+                    .map(|d| {
+                        d.txq
+                            .values()
+                            .filter(|r| r.handle == h)
+                            .map(|r| r.id)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for id in rows {
+                    txn::remove_txq(st, tx, db, id);
                 }
             }
         }

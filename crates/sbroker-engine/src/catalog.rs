@@ -235,7 +235,7 @@ fn referenced(kind: &str, name: &str, by: &str) -> ServerError {
     )
 }
 
-fn db_of<'a>(st: &'a State, db: i32) -> Result<&'a Db, ServerError> {
+fn db_of(st: &State, db: i32) -> Result<&Db, ServerError> {
     st.db(db)
         .ok_or_else(|| ServerError::new(911, format!("Database id {db} does not exist.")))
 }
@@ -447,7 +447,12 @@ pub struct QueueOptions {
     pub dead_letter_queue: Option<Option<crate::receive::QueueName>>,
 }
 
-fn resolve_dead_letter(st: &State, db: i32, own: Option<i32>, opts: &QueueOptions) -> Result<Option<Option<i32>>, ServerError> {
+fn resolve_dead_letter(
+    st: &State,
+    db: i32,
+    own: Option<i32>,
+    opts: &QueueOptions,
+) -> Result<Option<Option<i32>>, ServerError> {
     match &opts.dead_letter_queue {
         None => Ok(None),
         Some(None) => Ok(Some(None)),
@@ -456,7 +461,10 @@ fn resolve_dead_letter(st: &State, db: i32, own: Option<i32>, opts: &QueueOption
             if qdb != db || Some(qid) == own {
                 return Err(ServerError::new(
                     40001,
-                    format!("The dead-letter queue '{}' must be another queue of the same database.", q.name),
+                    format!(
+                        "The dead-letter queue '{}' must be another queue of the same database.",
+                        q.name
+                    ),
                 ));
             }
             Ok(Some(Some(qid)))
@@ -478,6 +486,10 @@ fn check_readers(n: Option<i64>) -> Result<Option<i16>, ServerError> {
 }
 
 /// CREATE QUEUE.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one parameter per DDL input; a struct would only wrap them"
+)]
 pub fn create_queue(
     st: &mut State,
     tx: &mut Txn,
@@ -597,7 +609,11 @@ pub fn drop_queue(st: &mut State, tx: &mut Txn, db: i32, queue_id: i32) -> Resul
     if let Some(s) = d.services.values().find(|s| s.queue_id == queue_id) {
         return Err(referenced("queue", &rec.name, &s.name));
     }
-    if let Some(q) = d.queues.values().find(|q| q.dead_letter_queue == Some(queue_id)) {
+    if let Some(q) = d
+        .queues
+        .values()
+        .find(|q| q.dead_letter_queue == Some(queue_id))
+    {
         return Err(referenced("queue", &rec.name, &q.name));
     }
     let qs: Vec<i64> = d
@@ -770,21 +786,36 @@ fn priority_level(level: Option<Option<i64>>, old: u8) -> Result<u8, ServerError
         Some(Some(n)) if (1..=10).contains(&n) => Ok(n as u8),
         Some(Some(n)) => Err(ServerError::new(
             8474,
-            format!("The PRIORITY_LEVEL value {n} is not valid. PRIORITY_LEVEL must be an integer from 1 to 10, or DEFAULT."),
+            format!(
+                "The PRIORITY_LEVEL value {n} is not valid. PRIORITY_LEVEL must be an integer from 1 to 10, or DEFAULT."
+            ),
         )),
     }
 }
 
-fn resolve_priority(d: &Db, args: &PriorityArgs, mut rec: PriorityRec) -> Result<PriorityRec, ServerError> {
+fn resolve_priority(
+    d: &Db,
+    args: &PriorityArgs,
+    mut rec: PriorityRec,
+) -> Result<PriorityRec, ServerError> {
     match &args.contract {
         Criterion::Unchanged => {}
         Criterion::Any => rec.contract_id = None,
-        Criterion::Name(n) => rec.contract_id = Some(d.contract_by_name(n).ok_or_else(|| contract_not_found(n))?.id),
+        Criterion::Name(n) => {
+            rec.contract_id = Some(
+                d.contract_by_name(n)
+                    .ok_or_else(|| contract_not_found(n))?
+                    .id,
+            )
+        }
     }
     match &args.local_service {
         Criterion::Unchanged => {}
         Criterion::Any => rec.local_service_id = None,
-        Criterion::Name(n) => rec.local_service_id = Some(d.service_by_name(n).ok_or_else(|| service_not_found(n))?.id),
+        Criterion::Name(n) => {
+            rec.local_service_id =
+                Some(d.service_by_name(n).ok_or_else(|| service_not_found(n))?.id)
+        }
     }
     match &args.remote_service {
         Criterion::Unchanged => {}
@@ -801,19 +832,38 @@ fn resolve_priority(d: &Db, args: &PriorityArgs, mut rec: PriorityRec) -> Result
     if dup {
         return Err(ServerError::new(
             8475,
-            format!("The broker priority '{}' has the same CONTRACT_NAME, LOCAL_SERVICE_NAME and REMOTE_SERVICE_NAME as another broker priority in the database.", rec.name),
+            format!(
+                "The broker priority '{}' has the same CONTRACT_NAME, LOCAL_SERVICE_NAME and REMOTE_SERVICE_NAME as another broker priority in the database.",
+                rec.name
+            ),
         ));
     }
     Ok(rec)
 }
 
 /// CREATE BROKER PRIORITY.
-pub fn create_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: &PriorityArgs) -> Result<i32, ServerError> {
+pub fn create_priority(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    args: &PriorityArgs,
+) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
-    if d.priorities.values().any(|p| p.name.eq_ignore_ascii_case(name)) {
+    if d.priorities
+        .values()
+        .any(|p| p.name.eq_ignore_ascii_case(name))
+    {
         return Err(already_exists(name));
     }
-    let rec = PriorityRec { id: 0, name: name.into(), contract_id: None, local_service_id: None, remote_service: None, level: 5 };
+    let rec = PriorityRec {
+        id: 0,
+        name: name.into(),
+        contract_id: None,
+        local_service_id: None,
+        remote_service: None,
+        level: 5,
+    };
     let mut rec = resolve_priority(d, args, rec)?;
     rec.id = next_broker_id(st, tx, db)?;
     let id = rec.id;
@@ -822,13 +872,29 @@ pub fn create_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: 
 }
 
 fn priority_not_found(name: &str) -> ServerError {
-    ServerError::new(15151, format!("Cannot find the broker priority '{name}', because it does not exist or you do not have permission."))
+    ServerError::new(
+        15151,
+        format!(
+            "Cannot find the broker priority '{name}', because it does not exist or you do not have permission."
+        ),
+    )
 }
 
 /// ALTER BROKER PRIORITY: only the given criteria change; existing endpoints keep theirs.
-pub fn alter_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: &PriorityArgs) -> Result<(), ServerError> {
+pub fn alter_priority(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    args: &PriorityArgs,
+) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
-    let old = d.priorities.values().find(|p| p.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| priority_not_found(name))?;
+    let old = d
+        .priorities
+        .values()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .cloned()
+        .ok_or_else(|| priority_not_found(name))?;
     let rec = resolve_priority(d, args, old)?;
     txn::put_catalog(st, tx, db, CatObj::Priority(rec));
     Ok(())
@@ -837,7 +903,12 @@ pub fn alter_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str, args: &
 /// DROP BROKER PRIORITY.
 pub fn drop_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
-    let id = d.priorities.values().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| p.id).ok_or_else(|| priority_not_found(name))?;
+    let id = d
+        .priorities
+        .values()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
+        .map(|p| p.id)
+        .ok_or_else(|| priority_not_found(name))?;
     txn::remove_catalog(st, tx, db, CatKind::Priority, id);
     Ok(())
 }
@@ -846,14 +917,27 @@ pub fn drop_priority(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Resul
 pub fn priority_referencing(d: &Db, contract: Option<i32>, service: Option<i32>) -> Option<String> {
     d.priorities
         .values()
-        .find(|p| (contract.is_some() && p.contract_id == contract) || (service.is_some() && p.local_service_id == service))
+        .find(|p| {
+            (contract.is_some() && p.contract_id == contract)
+                || (service.is_some() && p.local_service_id == service)
+        })
         .map(|p| p.name.clone())
 }
 
 /// CREATE XML SCHEMA COLLECTION.
-pub fn create_xml_collection(st: &mut State, tx: &mut Txn, db: i32, schema: &str, name: &str, text: &str) -> Result<i32, ServerError> {
+pub fn create_xml_collection(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    schema: &str,
+    name: &str,
+    text: &str,
+) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
-    if d.xml_collections.values().any(|c| c.name.eq_ignore_ascii_case(name) && c.schema.eq_ignore_ascii_case(schema)) {
+    if d.xml_collections
+        .values()
+        .any(|c| c.name.eq_ignore_ascii_case(name) && c.schema.eq_ignore_ascii_case(schema))
+    {
         return Err(ServerError::new(
             2374,
             format!("A collection with name '{name}' already exists in the current database."),
@@ -861,17 +945,36 @@ pub fn create_xml_collection(st: &mut State, tx: &mut Txn, db: i32, schema: &str
     }
     let schemas = crate::xsd::split_schemas(text)?;
     let id = next_broker_id(st, tx, db)?;
-    txn::put_catalog(st, tx, db, CatObj::XmlCollection(XmlCollectionRec { id, schema: schema.into(), name: name.into(), schemas }));
+    txn::put_catalog(
+        st,
+        tx,
+        db,
+        CatObj::XmlCollection(XmlCollectionRec {
+            id,
+            schema: schema.into(),
+            name: name.into(),
+            schemas,
+        }),
+    );
     Ok(id)
 }
 
 /// DROP XML SCHEMA COLLECTION (refused while a message type validates with it).
-pub fn drop_xml_collection(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+pub fn drop_xml_collection(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
     let c = d.xml_collections.values().find(|c| c.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| {
         ServerError::new(15151, format!("Cannot drop the XML schema collection '{name}', because it does not exist or you do not have permission."))
     })?;
-    if let Some(m) = d.message_types.values().find(|m| m.validation == Validation::ValidXml(c.id)) {
+    if let Some(m) = d
+        .message_types
+        .values()
+        .find(|m| m.validation == Validation::ValidXml(c.id))
+    {
         return Err(referenced("XML schema collection", name, &m.name));
     }
     txn::remove_catalog(st, tx, db, CatKind::XmlCollection, c.id);
@@ -897,48 +1000,94 @@ pub struct RouteOptions {
 pub const BCN_SERVICE: &str = "SQL/ServiceBroker/BrokerConfiguration";
 
 fn is_tcp_address(a: &str) -> bool {
-    let Some(rest) = a.get(..6).filter(|p| p.eq_ignore_ascii_case("tcp://")).and_then(|_| a.get(6..)) else {
+    let Some(rest) = a
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("tcp://"))
+        .and_then(|_| a.get(6..))
+    else {
         return false;
     };
-    let Some((host, port)) = rest.rsplit_once(':') else { return false };
+    let Some((host, port)) = rest.rsplit_once(':') else {
+        return false;
+    };
     !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
-        && port.trim_end_matches('/').parse::<u16>().is_ok_and(|p| p > 0)
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '[' | ']' | ':'))
+        && port
+            .trim_end_matches('/')
+            .parse::<u16>()
+            .is_ok_and(|p| p > 0)
 }
 
 fn check_route(r: &RouteRec) -> Result<(), ServerError> {
-    for v in [Some(&r.address), r.service_name.as_ref(), r.broker_instance.as_ref(), r.mirror_address.as_ref()].into_iter().flatten() {
+    for v in [
+        Some(&r.address),
+        r.service_name.as_ref(),
+        r.broker_instance.as_ref(),
+        r.mirror_address.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
         if v.is_empty() {
             return Err(ServerError::new(9659, "The route field cannot be empty."));
         }
         if v.chars().count() > 256 {
-            return Err(ServerError::new(9660, "The route field is too long (the limit is 256 characters)."));
+            return Err(ServerError::new(
+                9660,
+                "The route field is too long (the limit is 256 characters).",
+            ));
         }
     }
     let local = r.address.eq_ignore_ascii_case("LOCAL");
     let transport = r.address.eq_ignore_ascii_case("TRANSPORT");
     if !local && !transport && !is_tcp_address(&r.address) {
-        return Err(ServerError::new(9744, format!("The address '{}' is not valid; expected LOCAL, TRANSPORT or TCP://host:port.", r.address)));
+        return Err(ServerError::new(
+            9744,
+            format!(
+                "The address '{}' is not valid; expected LOCAL, TRANSPORT or TCP://host:port.",
+                r.address
+            ),
+        ));
     }
     if r.broker_instance.is_some() && r.service_name.is_none() {
-        return Err(ServerError::new(9662, "The BROKER_INSTANCE option requires SERVICE_NAME."));
+        return Err(ServerError::new(
+            9662,
+            "The BROKER_INSTANCE option requires SERVICE_NAME.",
+        ));
     }
     if transport && r.service_name.is_some() {
-        return Err(ServerError::new(9745, "A route with ADDRESS = 'TRANSPORT' cannot specify SERVICE_NAME."));
+        return Err(ServerError::new(
+            9745,
+            "A route with ADDRESS = 'TRANSPORT' cannot specify SERVICE_NAME.",
+        ));
     }
     if let Some(m) = &r.mirror_address {
         if r.service_name.is_none() || r.broker_instance.is_none() {
-            return Err(ServerError::new(9661, "SERVICE_NAME and BROKER_INSTANCE are required when MIRROR_ADDRESS is specified."));
+            return Err(ServerError::new(
+                9661,
+                "SERVICE_NAME and BROKER_INSTANCE are required when MIRROR_ADDRESS is specified.",
+            ));
         }
         if !is_tcp_address(m) {
-            return Err(ServerError::new(9743, "MIRROR_ADDRESS must be a TCP address."));
+            return Err(ServerError::new(
+                9743,
+                "MIRROR_ADDRESS must be a TCP address.",
+            ));
         }
         if m.eq_ignore_ascii_case(&r.address) {
-            return Err(ServerError::new(9747, "ADDRESS and MIRROR_ADDRESS must differ."));
+            return Err(ServerError::new(
+                9747,
+                "ADDRESS and MIRROR_ADDRESS must differ.",
+            ));
         }
     }
     if r.service_name.as_deref() == Some(BCN_SERVICE) && r.broker_instance.is_some() {
-        return Err(ServerError::new(9662, "A route to the Broker Configuration Notice service cannot specify BROKER_INSTANCE."));
+        return Err(ServerError::new(
+            9662,
+            "A route to the Broker Configuration Notice service cannot specify BROKER_INSTANCE.",
+        ));
     }
     Ok(())
 }
@@ -952,7 +1101,10 @@ fn apply_route_options(r: &mut RouteRec, o: &RouteOptions, now: Ts) -> Result<()
     }
     if let Some(s) = o.lifetime_s {
         if !(1..=2_147_483_647).contains(&s) {
-            return Err(ServerError::new(9746, format!("The LIFETIME value {s} is outside the allowed range.")));
+            return Err(ServerError::new(
+                9746,
+                format!("The LIFETIME value {s} is outside the allowed range."),
+            ));
         }
         r.lifetime = Some(now.saturating_add(s.saturating_mul(1_000_000)));
     }
@@ -966,15 +1118,29 @@ fn apply_route_options(r: &mut RouteRec, o: &RouteOptions, now: Ts) -> Result<()
 }
 
 /// CREATE ROUTE.
-pub fn create_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteOptions, now: Ts) -> Result<i32, ServerError> {
+pub fn create_route(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    o: &RouteOptions,
+    now: Ts,
+) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
     if d.routes.values().any(|r| r.name.eq_ignore_ascii_case(name)) {
         return Err(already_exists(name));
     }
     if o.address.is_none() {
-        return Err(ServerError::new(102, "Incorrect syntax near ')': CREATE ROUTE requires ADDRESS."));
+        return Err(ServerError::new(
+            102,
+            "Incorrect syntax near ')': CREATE ROUTE requires ADDRESS.",
+        ));
     }
-    let id = d.routes.keys().next_back().map_or(USER_ID_MIN, |m| (m + 1).max(USER_ID_MIN));
+    let id = d
+        .routes
+        .keys()
+        .next_back()
+        .map_or(USER_ID_MIN, |m| (m + 1).max(USER_ID_MIN));
     let mut r = RouteRec {
         id,
         name: name.into(),
@@ -992,12 +1158,29 @@ pub fn create_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &Route
 }
 
 fn route_not_found(name: &str) -> ServerError {
-    ServerError::new(15151, format!("Cannot find the route '{name}', because it does not exist or you do not have permission."))
+    ServerError::new(
+        15151,
+        format!(
+            "Cannot find the route '{name}', because it does not exist or you do not have permission."
+        ),
+    )
 }
 
 /// ALTER ROUTE: sets the given fields only.
-pub fn alter_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteOptions, now: Ts) -> Result<(), ServerError> {
-    let mut r = db_of(st, db)?.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).cloned().ok_or_else(|| route_not_found(name))?;
+pub fn alter_route(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    o: &RouteOptions,
+    now: Ts,
+) -> Result<(), ServerError> {
+    let mut r = db_of(st, db)?
+        .routes
+        .values()
+        .find(|r| r.name.eq_ignore_ascii_case(name))
+        .cloned()
+        .ok_or_else(|| route_not_found(name))?;
     apply_route_options(&mut r, o, now)?;
     st.txq_dirty = true;
     txn::put_catalog(st, tx, db, CatObj::Route(r));
@@ -1006,18 +1189,41 @@ pub fn alter_route(st: &mut State, tx: &mut Txn, db: i32, name: &str, o: &RouteO
 
 /// DROP ROUTE (messages already classified keep going; new ones wait).
 pub fn drop_route(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
-    let id = db_of(st, db)?.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).map(|r| r.id).ok_or_else(|| route_not_found(name))?;
+    let id = db_of(st, db)?
+        .routes
+        .values()
+        .find(|r| r.name.eq_ignore_ascii_case(name))
+        .map(|r| r.id)
+        .ok_or_else(|| route_not_found(name))?;
     txn::remove_catalog(st, tx, db, CatKind::Route, id);
     Ok(())
 }
 
 /// CREATE USER / CREATE ROLE: returns the new principal id.
-pub fn create_principal(st: &mut State, tx: &mut Txn, db: i32, name: &str, role: bool, certificate: bool) -> Result<i32, ServerError> {
+pub fn create_principal(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    role: bool,
+    certificate: bool,
+) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
     if d.principal_id(name).is_some() {
-        return Err(ServerError::new(15023, format!("User, group, or role '{name}' already exists in the current database.")));
+        return Err(ServerError::new(
+            15023,
+            format!("User, group, or role '{name}' already exists in the current database."),
+        ));
     }
-    let id = d.principals.keys().copied().filter(|k| *k < 16384).max().unwrap_or(4).max(4) + 1;
+    let id = d
+        .principals
+        .keys()
+        .copied()
+        .filter(|k| *k < 16384)
+        .max()
+        .unwrap_or(4)
+        .max(4)
+        + 1;
     let (kind, desc) = match (role, certificate) {
         (true, _) => ("R", "DATABASE_ROLE"),
         (false, true) => ("C", "CERTIFICATE_MAPPED_USER"),
@@ -1036,32 +1242,63 @@ pub fn create_principal(st: &mut State, tx: &mut Txn, db: i32, name: &str, role:
 }
 
 /// DROP USER / DROP ROLE (refused while the principal owns broker objects).
-pub fn drop_principal(st: &mut State, tx: &mut Txn, db: i32, name: &str) -> Result<(), ServerError> {
+pub fn drop_principal(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
     let id = d.principal_id(name).ok_or_else(|| {
         ServerError::new(15151, format!("Cannot drop the user '{name}', because it does not exist or you do not have permission."))
     })?;
-    if id < 5 || id >= 16384 {
-        return Err(ServerError::new(15150, format!("Cannot drop the user '{name}'.")));
+    if !(5..16384).contains(&id) {
+        return Err(ServerError::new(
+            15150,
+            format!("Cannot drop the user '{name}'."),
+        ));
     }
     let owns = d.message_types.values().any(|m| m.principal_id == id)
         || d.contracts.values().any(|c| c.principal_id == id)
         || d.services.values().any(|s| s.principal_id == id)
         || d.queues.values().any(|q| q.principal_id == id);
     if owns {
-        return Err(ServerError::new(15138, format!("The database principal owns objects in the database and cannot be dropped: '{name}'.")));
+        return Err(ServerError::new(
+            15138,
+            format!(
+                "The database principal owns objects in the database and cannot be dropped: '{name}'."
+            ),
+        ));
     }
     txn::remove_catalog(st, tx, db, CatKind::Principal, id);
     Ok(())
 }
 
 /// ALTER ROLE … ADD MEMBER / DROP MEMBER.
-pub fn alter_role_member(st: &mut State, tx: &mut Txn, db: i32, role: &str, member: &str, add: bool) -> Result<(), ServerError> {
+pub fn alter_role_member(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    role: &str,
+    member: &str,
+    add: bool,
+) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
-    let missing = |n: &str| ServerError::new(15151, format!("Cannot alter the role '{n}', because it does not exist or you do not have permission."));
+    let missing = |n: &str| {
+        ServerError::new(
+            15151,
+            format!(
+                "Cannot alter the role '{n}', because it does not exist or you do not have permission."
+            ),
+        )
+    };
     let rid = d.principal_id(role).ok_or_else(|| missing(role))?;
     let mid = d.principal_id(member).ok_or_else(|| missing(member))?;
-    let mut rec = d.principals.get(&rid).cloned().ok_or_else(|| missing(role))?;
+    let mut rec = d
+        .principals
+        .get(&rid)
+        .cloned()
+        .ok_or_else(|| missing(role))?;
     if rec.kind != "R" {
         return Err(missing(role));
     }
@@ -1089,9 +1326,23 @@ pub enum OwnedClass {
 }
 
 /// ALTER AUTHORIZATION ON class::name TO principal.
-pub fn alter_authorization(st: &mut State, tx: &mut Txn, db: i32, class: OwnedClass, name: &str, principal: i32) -> Result<(), ServerError> {
+pub fn alter_authorization(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    class: OwnedClass,
+    name: &str,
+    principal: i32,
+) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
-    let missing = || ServerError::new(15151, format!("Cannot find the object '{name}', because it does not exist or you do not have permission."));
+    let missing = || {
+        ServerError::new(
+            15151,
+            format!(
+                "Cannot find the object '{name}', because it does not exist or you do not have permission."
+            ),
+        )
+    };
     let obj = match class {
         OwnedClass::MessageType => d.message_type_by_name(name).cloned().map(|mut r| {
             r.principal_id = principal;
@@ -1109,10 +1360,15 @@ pub fn alter_authorization(st: &mut State, tx: &mut Txn, db: i32, class: OwnedCl
             r.principal_id = principal;
             CatObj::Queue(r)
         }),
-        OwnedClass::Route => d.routes.values().find(|r| r.name.eq_ignore_ascii_case(name)).cloned().map(|mut r| {
-            r.principal_id = principal;
-            CatObj::Route(r)
-        }),
+        OwnedClass::Route => d
+            .routes
+            .values()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+            .cloned()
+            .map(|mut r| {
+                r.principal_id = principal;
+                CatObj::Route(r)
+            }),
     }
     .ok_or_else(missing)?;
     txn::put_catalog(st, tx, db, obj);

@@ -637,10 +637,9 @@ pub(crate) fn commit_txn(
             .get_mut(&db)
             .and_then(|d| d.qdata.get_mut(&qid))
             .and_then(|qd| qd.msgs.get_mut(&q))
+            && m.pending == Some(tx.id)
         {
-            if m.pending == Some(tx.id) {
-                m.pending = None;
-            }
+            m.pending = None;
         }
     }
     for q in &tx.received_queues {
@@ -671,11 +670,11 @@ pub(crate) fn commit_txn(
     }
     drop(guard);
     inner.changed.notify_all();
-    if let Some(t) = ticket {
-        if let Err(e) = t.wait() {
-            inner.state.lock().poisoned = true;
-            return Err(storage_error(e));
-        }
+    if let Some(t) = ticket
+        && let Err(e) = t.wait()
+    {
+        inner.state.lock().poisoned = true;
+        return Err(storage_error(e));
     }
     Ok(())
 }
@@ -708,7 +707,9 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
         for (db, qid) in disable {
             st.poison_counts.remove(&(db, qid));
             let rec = st.db(db).and_then(|d| d.queues.get(&qid)).cloned();
-            let Some(mut rec) = rec.filter(|r| r.poison_handling && r.enabled) else { continue };
+            let Some(mut rec) = rec.filter(|r| r.poison_handling && r.enabled) else {
+                continue;
+            };
             let poison = tx.first_received.get(&(db, qid)).copied();
             let moved = match (rec.dead_letter_queue, poison) {
                 (Some(dlq), Some(q)) => move_to_dead_letter(st, &mut btx, db, qid, q, dlq),
@@ -720,7 +721,12 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
             }
         }
         for (db, qid, q) in btx.pending_msgs.drain(..) {
-            if let Some(m) = st.dbs.get_mut(&db).and_then(|d| d.qdata.get_mut(&qid)).and_then(|qd| qd.msgs.get_mut(&q)) {
+            if let Some(m) = st
+                .dbs
+                .get_mut(&db)
+                .and_then(|d| d.qdata.get_mut(&qid))
+                .and_then(|qd| qd.msgs.get_mut(&q))
+            {
                 m.pending = None;
             }
         }
@@ -734,17 +740,21 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
     }
     drop(guard);
     inner.changed.notify_all();
-    if let Some(t) = ticket {
-        if t.wait().is_err() {
-            inner.state.lock().poisoned = true;
-        }
+    if let Some(t) = ticket
+        && t.wait().is_err()
+    {
+        inner.state.lock().poisoned = true;
     }
 }
 
 /// sbroker extension: moves the poison message to the queue's dead-letter queue (keeping
 /// its columns, with a new queuing order) instead of disabling the queue.
 fn move_to_dead_letter(st: &mut State, tx: &mut Txn, db: i32, qid: i32, q: i64, dlq: i32) -> bool {
-    let msg = st.db(db).and_then(|d| d.qdata.get(&qid)).and_then(|qd| qd.msgs.get(&q)).map(|m| m.rec.clone());
+    let msg = st
+        .db(db)
+        .and_then(|d| d.qdata.get(&qid))
+        .and_then(|qd| qd.msgs.get(&q))
+        .map(|m| m.rec.clone());
     let Some(mut m) = msg else { return false };
     if !st.db(db).is_some_and(|d| d.queues.contains_key(&dlq)) {
         return false;

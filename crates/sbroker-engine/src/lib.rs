@@ -45,8 +45,8 @@ use std::sync::Arc;
 
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
-    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT, OwnedClass, PriorityArgs, QueueOptions, RouteOptions,
-    SentBy, USER_ID_MIN,
+    CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,
+    OwnedClass, PriorityArgs, QueueOptions, RouteOptions, SentBy, USER_ID_MIN,
 };
 pub use instance::{
     Clock, Ctx, FIRST_USER_DB, Instance, MASTER_DB, MSDB_DB, ManualClock, Options, Session,
@@ -387,7 +387,11 @@ impl Session {
 
 impl Session {
     /// CREATE BROKER PRIORITY.
-    pub fn create_broker_priority(&mut self, name: &str, args: &PriorityArgs) -> Result<i32, ServerError> {
+    pub fn create_broker_priority(
+        &mut self,
+        name: &str,
+        args: &PriorityArgs,
+    ) -> Result<i32, ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
@@ -396,7 +400,11 @@ impl Session {
     }
 
     /// ALTER BROKER PRIORITY.
-    pub fn alter_broker_priority(&mut self, name: &str, args: &PriorityArgs) -> Result<(), ServerError> {
+    pub fn alter_broker_priority(
+        &mut self,
+        name: &str,
+        args: &PriorityArgs,
+    ) -> Result<(), ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
@@ -416,7 +424,12 @@ impl Session {
 
 impl Session {
     /// CREATE XML SCHEMA COLLECTION.
-    pub fn create_xml_schema_collection(&mut self, schema: &str, name: &str, text: &str) -> Result<i32, ServerError> {
+    pub fn create_xml_schema_collection(
+        &mut self,
+        schema: &str,
+        name: &str,
+        text: &str,
+    ) -> Result<i32, ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
@@ -436,7 +449,13 @@ impl Session {
     /// Id of an XML schema collection of the current database.
     pub fn xml_schema_collection_id(&self, name: &str) -> Option<i32> {
         let db = self.db;
-        self.with_state(|st| st.db(db)?.xml_collections.values().find(|c| c.name.eq_ignore_ascii_case(name)).map(|c| c.id))
+        self.with_state(|st| {
+            st.db(db)?
+                .xml_collections
+                .values()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+                .map(|c| c.id)
+        })
     }
 }
 
@@ -483,7 +502,12 @@ impl Session {
     }
 
     /// CREATE USER / CREATE ROLE.
-    pub fn create_principal(&mut self, name: &str, role: bool, certificate: bool) -> Result<i32, ServerError> {
+    pub fn create_principal(
+        &mut self,
+        name: &str,
+        role: bool,
+        certificate: bool,
+    ) -> Result<i32, ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
@@ -501,7 +525,12 @@ impl Session {
     }
 
     /// ALTER ROLE … ADD|DROP MEMBER.
-    pub fn alter_role_member(&mut self, role: &str, member: &str, add: bool) -> Result<(), ServerError> {
+    pub fn alter_role_member(
+        &mut self,
+        role: &str,
+        member: &str,
+        add: bool,
+    ) -> Result<(), ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
@@ -510,7 +539,12 @@ impl Session {
     }
 
     /// ALTER AUTHORIZATION ON class::name TO principal.
-    pub fn alter_authorization(&mut self, class: OwnedClass, name: &str, principal: i32) -> Result<(), ServerError> {
+    pub fn alter_authorization(
+        &mut self,
+        class: OwnedClass,
+        name: &str,
+        principal: i32,
+    ) -> Result<(), ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();

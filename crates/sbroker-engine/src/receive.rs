@@ -281,10 +281,10 @@ pub fn receive(ctx: &mut Ctx<'_, '_>, args: &Receive) -> Result<Vec<QueueRow>, S
             Err(e) => break Err(e),
         }
     };
-    if let Some(w) = registered {
-        if let Some(n) = ctx.guard.waiting.get_mut(&w.key) {
-            *n = n.saturating_sub(1);
-        }
+    if let Some(w) = registered
+        && let Some(n) = ctx.guard.waiting.get_mut(&w.key)
+    {
+        *n = n.saturating_sub(1);
     }
     result
 }

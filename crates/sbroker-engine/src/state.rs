@@ -188,7 +188,12 @@ impl Db {
 
     /// Priority level for a new endpoint (spec 08 §1.1): the best-ranked matching broker
     /// priority of this database, else 5.
-    pub fn priority_for(&self, contract_id: i32, local_service_id: i32, remote_service: &str) -> u8 {
+    pub fn priority_for(
+        &self,
+        contract_id: i32,
+        local_service_id: i32,
+        remote_service: &str,
+    ) -> u8 {
         let mut best: Option<(u8, i32, u8)> = None;
         for p in self.priorities.values() {
             let c = match p.contract_id {
@@ -216,7 +221,10 @@ impl Db {
 
     /// Principal id by name (case-insensitive).
     pub fn principal_id(&self, name: &str) -> Option<i32> {
-        self.principals.values().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| p.id)
+        self.principals
+            .values()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map(|p| p.id)
     }
 
     /// Queue by schema and name (case-insensitive, like the default collation).
@@ -365,14 +373,14 @@ impl State {
             RowRef::Catalog(dbid, kind, id) => {
                 let db = self.dbs.get(dbid);
                 let value = db.and_then(|db| match kind {
-                    CatKind::MessageType => db.message_types.get(id).map(|v| encode(v)),
-                    CatKind::Contract => db.contracts.get(id).map(|v| encode(v)),
-                    CatKind::Queue => db.queues.get(id).map(|v| encode(v)),
-                    CatKind::Service => db.services.get(id).map(|v| encode(v)),
-                    CatKind::Priority => db.priorities.get(id).map(|v| encode(v)),
-                    CatKind::XmlCollection => db.xml_collections.get(id).map(|v| encode(v)),
-                    CatKind::Route => db.routes.get(id).map(|v| encode(v)),
-                    CatKind::Principal => db.principals.get(id).map(|v| encode(v)),
+                    CatKind::MessageType => db.message_types.get(id).map(encode),
+                    CatKind::Contract => db.contracts.get(id).map(encode),
+                    CatKind::Queue => db.queues.get(id).map(encode),
+                    CatKind::Service => db.services.get(id).map(encode),
+                    CatKind::Priority => db.priorities.get(id).map(encode),
+                    CatKind::XmlCollection => db.xml_collections.get(id).map(encode),
+                    CatKind::Route => db.routes.get(id).map(encode),
+                    CatKind::Principal => db.principals.get(id).map(encode),
                 });
                 match value {
                     Some(value) => Change::Put {

@@ -303,7 +303,11 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
         CatKind::Queue => d.queues.get(&id).cloned().map(CatObj::Queue),
         CatKind::Service => d.services.get(&id).cloned().map(CatObj::Service),
         CatKind::Priority => d.priorities.get(&id).cloned().map(CatObj::Priority),
-        CatKind::XmlCollection => d.xml_collections.get(&id).cloned().map(CatObj::XmlCollection),
+        CatKind::XmlCollection => d
+            .xml_collections
+            .get(&id)
+            .cloned()
+            .map(CatObj::XmlCollection),
         CatKind::Route => d.routes.get(&id).cloned().map(CatObj::Route),
         CatKind::Principal => d.principals.get(&id).cloned().map(CatObj::Principal),
     }
@@ -429,7 +433,8 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Priority, *k));
     }
     for k in db.xml_collections.keys() {
-        tx.dirty.push(RowRef::Catalog(id, CatKind::XmlCollection, *k));
+        tx.dirty
+            .push(RowRef::Catalog(id, CatKind::XmlCollection, *k));
     }
     for k in db.routes.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Route, *k));

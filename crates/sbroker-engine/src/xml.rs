@@ -6,7 +6,7 @@
 pub fn decode_body_text(body: &[u8]) -> Result<String, String> {
     let utf16 = body.starts_with(&[0xFF, 0xFE])
         || (body.len() >= 2
-            && body.len() % 2 == 0
+            && body.len().is_multiple_of(2)
             && body.get(1) == Some(&0)
             && body.first() != Some(&0));
     if utf16 {
@@ -39,10 +39,10 @@ pub fn decode_body_text(body: &[u8]) -> Result<String, String> {
 /// Strips a leading XML declaration.
 fn strip_declaration(s: &str) -> &str {
     let t = s.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with("<?xml") {
-        if let Some(end) = t.find("?>") {
-            return t.get(end + 2..).unwrap_or_default();
-        }
+    if t.starts_with("<?xml")
+        && let Some(end) = t.find("?>")
+    {
+        return t.get(end + 2..).unwrap_or_default();
     }
     t
 }

@@ -27,7 +27,10 @@ pub fn split_schemas(text: &str) -> Result<Vec<(Option<String>, String)>, Server
         out.push((tns, wrapped.get(range).unwrap_or_default().to_string()));
     }
     if out.is_empty() {
-        return Err(ServerError::new(2378, "XML Validation: the schema collection text holds no schema."));
+        return Err(ServerError::new(
+            2378,
+            "XML Validation: the schema collection text holds no schema.",
+        ));
     }
     // Each schema must compile.
     for (_, s) in &out {
@@ -40,10 +43,10 @@ const XS_NS: &str = "http://www.w3.org/2001/XMLSchema";
 
 fn strip_decl(s: &str) -> &str {
     let t = s.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with("<?xml") {
-        if let Some(e) = t.find("?>") {
-            return t.get(e + 2..).unwrap_or_default();
-        }
+    if t.starts_with("<?xml")
+        && let Some(e) = t.find("?>")
+    {
+        return t.get(e + 2..).unwrap_or_default();
     }
     t
 }
@@ -54,20 +57,34 @@ fn compile_check(schema: &str) -> Result<(), ServerError> {
     let schema = schema.to_string();
     let r = std::panic::catch_unwind(move || {
         let mut p = SchemaParserContext::from_buffer(schema.as_bytes());
-        SchemaValidationContext::from_parser(&mut p).map(|_| ()).map_err(|errs| {
-            errs.iter().filter_map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")
-        })
+        SchemaValidationContext::from_parser(&mut p)
+            .map(|_| ())
+            .map_err(|errs| {
+                errs.iter()
+                    .filter_map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
     });
     match r {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(msg)) => Err(ServerError::new(2370, format!("XML Validation: invalid schema: {}", msg.trim()))),
-        Err(_) => Err(ServerError::new(2370, "XML Validation: the schema could not be compiled.")),
+        Ok(Err(msg)) => Err(ServerError::new(
+            2370,
+            format!("XML Validation: invalid schema: {}", msg.trim()),
+        )),
+        Err(_) => Err(ServerError::new(
+            2370,
+            "XML Validation: the schema could not be compiled.",
+        )),
     }
 }
 
 #[cfg(not(feature = "xsd"))]
 fn compile_check(_schema: &str) -> Result<(), ServerError> {
-    Err(ServerError::new(40000, "VALID_XML needs sbroker built with the `xsd` feature."))
+    Err(ServerError::new(
+        40000,
+        "VALID_XML needs sbroker built with the `xsd` feature.",
+    ))
 }
 
 /// Validates a body (already known to be well-formed) against a collection's schemas.
@@ -90,12 +107,18 @@ pub fn validate(schemas: &[(Option<String>, String)], body_text: &str) -> Result
     };
     let schema = schema.clone();
     let r = std::panic::catch_unwind(move || -> Result<(), String> {
-        let doc = Parser::default().parse_string(&inner).map_err(|e| format!("XML parsing: {e:?}"))?;
+        let doc = Parser::default()
+            .parse_string(&inner)
+            .map_err(|e| format!("XML parsing: {e:?}"))?;
         let mut p = SchemaParserContext::from_buffer(schema.as_bytes());
         let mut ctx = SchemaValidationContext::from_parser(&mut p)
             .map_err(|_| "XML Validation: the schema could not be compiled.".to_string())?;
         ctx.validate_document(&doc).map_err(|errs| {
-            let msgs: Vec<String> = errs.iter().filter_map(|e| e.message.clone()).map(|m| m.trim().to_string()).collect();
+            let msgs: Vec<String> = errs
+                .iter()
+                .filter_map(|e| e.message.clone())
+                .map(|m| m.trim().to_string())
+                .collect();
             format!("XML Validation: {}", msgs.join("; "))
         })
     });
@@ -120,8 +143,18 @@ mod tests {
     fn validates_against_the_schema_of_the_root_namespace() {
         let schemas = split_schemas(SCHEMA).expect("schemas");
         assert_eq!(schemas[0].0.as_deref(), Some("urn:orders"));
-        assert!(validate(&schemas, r#"<order xmlns="urn:orders"><qty>3</qty></order>"#).is_ok());
-        let bad = validate(&schemas, r#"<order xmlns="urn:orders"><qty>many</qty></order>"#).unwrap_err();
+        assert!(
+            validate(
+                &schemas,
+                r#"<order xmlns="urn:orders"><qty>3</qty></order>"#
+            )
+            .is_ok()
+        );
+        let bad = validate(
+            &schemas,
+            r#"<order xmlns="urn:orders"><qty>many</qty></order>"#,
+        )
+        .unwrap_err();
         assert!(bad.contains("many") || bad.contains("int"), "{bad}");
         assert!(validate(&schemas, "<other/>").is_err());
         assert!(split_schemas("<notaschema/>").is_err());

@@ -409,8 +409,10 @@ fn poison_message_disables_queue_after_five_rollbacks() {
             .number,
         9617
     );
-    let mut on = QueueOptions::default();
-    on.status = Some(true);
+    let on = QueueOptions {
+        status: Some(true),
+        ..Default::default()
+    };
     s.alter_queue(&QueueName::new("TargetQueue1DB"), &on)
         .expect("alter");
     assert_eq!(

@@ -52,13 +52,13 @@ impl<B: StorageBackend> StorageBackend for FaultyBackend<B> {
     fn apply(&self, batch: &[WriteSet]) -> Result<(), StorageError> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         let plan = *self.plan.lock();
-        if let Some((at, mode, sticky)) = plan {
-            if call == at || (sticky && call > at) {
-                if mode == FaultMode::FailAfterWrite {
-                    self.inner.apply(batch)?;
-                }
-                return Err(StorageError::Io(format!("injected fault at apply #{call}")));
+        if let Some((at, mode, sticky)) = plan
+            && (call == at || (sticky && call > at))
+        {
+            if mode == FaultMode::FailAfterWrite {
+                self.inner.apply(batch)?;
             }
+            return Err(StorageError::Io(format!("injected fault at apply #{call}")));
         }
         self.inner.apply(batch)
     }

@@ -10,10 +10,12 @@ use parking_lot::Mutex;
 
 use crate::{Change, Row, StorageBackend, StorageError, Table, WriteSet};
 
+type Rows = BTreeMap<(Table, Vec<u8>), Vec<u8>>;
+
 /// Rows kept in memory; `apply` is atomic because it holds one lock for the whole batch.
 #[derive(Clone, Default)]
 pub struct MemoryBackend {
-    rows: Arc<Mutex<BTreeMap<(Table, Vec<u8>), Vec<u8>>>>,
+    rows: Arc<Mutex<Rows>>,
     syncs: Arc<AtomicU64>,
 }
 

@@ -158,10 +158,10 @@ impl CommitTicket {
     pub fn wait(self) -> Result<(), StorageError> {
         let mut st = self.shared.state.lock();
         loop {
-            if let Some(failed) = st.failed_from {
-                if self.seq >= failed {
-                    return Err(st.failure.clone().unwrap_or(StorageError::Poisoned));
-                }
+            if let Some(failed) = st.failed_from
+                && self.seq >= failed
+            {
+                return Err(st.failure.clone().unwrap_or(StorageError::Poisoned));
             }
             if st.durable_seq >= self.seq {
                 return Ok(());
@@ -180,10 +180,10 @@ impl CommitTicket {
         let deadline = Instant::now() + limit;
         let mut st = self.shared.state.lock();
         loop {
-            if let Some(failed) = st.failed_from {
-                if self.seq >= failed {
-                    return Some(Err(st.failure.clone().unwrap_or(StorageError::Poisoned)));
-                }
+            if let Some(failed) = st.failed_from
+                && self.seq >= failed
+            {
+                return Some(Err(st.failure.clone().unwrap_or(StorageError::Poisoned)));
             }
             if st.durable_seq >= self.seq {
                 return Some(Ok(()));
