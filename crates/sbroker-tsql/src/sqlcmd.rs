@@ -50,6 +50,9 @@ pub struct SqlcmdOptions {
     /// Directory used to resolve relative `:r` paths of the top-level script.
     /// Empty means the current directory.
     pub base_dir: PathBuf,
+    /// Initial `:on error` setting (`true` = exit), e.g. carried over from
+    /// [`Preprocessed::on_error_exit`] of the previous file of the same run.
+    pub on_error_exit: bool,
 }
 
 /// One batch to execute.
@@ -168,6 +171,7 @@ pub fn preprocess_file(path: &Path, opts: &SqlcmdOptions) -> Result<Preprocessed
     let opts = SqlcmdOptions {
         vars: opts.vars.clone(),
         base_dir: dir,
+        on_error_exit: opts.on_error_exit,
     };
     let mut p = Pre::new(&opts);
     if let Ok(canon) = std::fs::canonicalize(path) {
@@ -216,7 +220,10 @@ pub fn uses_sqlcmd_syntax(script: &str) -> bool {
         let mut found = false;
         st = scan_line(line, st, |s, e| {
             let seg = &line[s..e];
-            if seg.match_indices("$(").any(|(i, _)| var_ref_at(seg, i).is_some()) {
+            if seg
+                .match_indices("$(")
+                .any(|(i, _)| var_ref_at(seg, i).is_some())
+            {
                 found = true;
             }
         });
@@ -336,9 +343,9 @@ fn var_ref_at(s: &str, at: usize) -> Option<(&str, usize)> {
     let end = inner.find(')')?;
     let name = &inner[..end];
     if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '@' || c == '#')
+        || !name.chars().all(|c| {
+            c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == '@' || c == '#'
+        })
     {
         // Also catches a bare "$(" with no ')' on the line.
         return None;
@@ -430,7 +437,7 @@ impl Pre {
             cur: String::new(),
             cur_file: String::new(),
             cur_start: 1,
-            on_error_exit: false,
+            on_error_exit: opts.on_error_exit,
             exited: false,
             stack: Vec::new(),
         }
@@ -733,7 +740,10 @@ impl Pre {
             return Err(Self::err(
                 file,
                 no,
-                format!(":r include cycle: '{}' is already being read", full.display()),
+                format!(
+                    ":r include cycle: '{}' is already being read",
+                    full.display()
+                ),
             ));
         }
         let bytes = std::fs::read(&canon).map_err(|e| {

@@ -57,6 +57,7 @@ fn check_file(path: &Path) -> Row {
         let opts = SqlcmdOptions {
             vars: Vec::new(),
             base_dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ..Default::default()
         };
         match preprocess(&text, &row.file, &opts) {
             Ok(p) => p
@@ -105,8 +106,7 @@ fn check_file(path: &Path) -> Row {
                 }
             }
             Err(_) => {
-                row.batch_errors
-                    .push(("PANIC".to_string(), String::new()));
+                row.batch_errors.push(("PANIC".to_string(), String::new()));
                 if row.ok {
                     row.ok = false;
                     row.error = format!("PANIC in batch starting at line {start}");
@@ -127,10 +127,7 @@ fn corpus_parse() {
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("read SBROKER_CORPUS_DIR")
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
-        })
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql")))
         .collect();
     paths.sort();
     let rows: Vec<Row> = paths.iter().map(|p| check_file(p)).collect();

@@ -92,7 +92,11 @@ fn send_requires_semicolon() {
 
 #[test]
 fn receive_waitfor_get_move_require_semicolon() {
-    assert!(parse_batch("BEGIN TRANSACTION WAITFOR (RECEIVE * FROM q)").is_err());
+    // After a transaction statement WAITFOR needs no `;` (common in real code); after
+    // other statements it does.
+    assert!(parse_batch("BEGIN TRANSACTION WAITFOR (RECEIVE * FROM q)").is_ok());
+    assert!(parse_batch("SELECT 1 WAITFOR (RECEIVE * FROM q)").is_err());
+    assert!(parse_batch("DECLARE @x INT WAITFOR (RECEIVE * FROM q)").is_err());
     assert!(parse_batch("BEGIN TRANSACTION; WAITFOR (RECEIVE * FROM q)").is_ok());
     assert!(parse_batch("PRINT 1 RECEIVE * FROM q").is_err());
     assert!(parse_batch("PRINT 1; RECEIVE * FROM q").is_ok());

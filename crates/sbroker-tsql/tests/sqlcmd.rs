@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
+use sbroker_tsql::split_batches;
 use sbroker_tsql::sqlcmd::{
     Preprocessed, SqlcmdOptions, decode_script, preprocess, preprocess_file, uses_sqlcmd_syntax,
 };
-use sbroker_tsql::split_batches;
 
 fn opts() -> SqlcmdOptions {
     SqlcmdOptions::default()
@@ -16,16 +16,15 @@ fn run(s: &str) -> Preprocessed {
 }
 
 fn texts(p: &Preprocessed) -> Vec<String> {
-    p.batches.iter().map(|b| b.text.trim().to_string()).collect()
+    p.batches
+        .iter()
+        .map(|b| b.text.trim().to_string())
+        .collect()
 }
 
 /// A fresh temporary directory (no tempfile dependency in this crate).
 fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "sbroker-sqlcmd-{}-{}",
-        name,
-        std::process::id()
-    ));
+    let d = std::env::temp_dir().join(format!("sbroker-sqlcmd-{}-{}", name, std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("mkdir");
     d
@@ -92,7 +91,10 @@ fn substitution_inside_strings_but_not_comments() {
     );
     let t = &p.batches[0].text;
     assert!(t.contains("PRINT 'abc' -- $(UNDEFINED)"), "{t}");
-    assert!(t.contains("/* $(ALSO_UNDEFINED)\n $(NOPE) */ PRINT N'abc'"), "{t}");
+    assert!(
+        t.contains("/* $(ALSO_UNDEFINED)\n $(NOPE) */ PRINT N'abc'"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -133,6 +135,7 @@ fn command_line_vars_are_used() {
     let o = SqlcmdOptions {
         vars: vec![("dbname".into(), "Orders".into())],
         base_dir: PathBuf::new(),
+        ..Default::default()
     };
     let p = preprocess("USE $(DbName)\n", "x.sql", &o).unwrap();
     assert_eq!(texts(&p), vec!["USE Orders"]);
@@ -144,10 +147,19 @@ fn setvar_overrides_command_line_var() {
     let o = SqlcmdOptions {
         vars: vec![("DB".into(), "FromCli".into())],
         base_dir: PathBuf::new(),
+        ..Default::default()
     };
-    let p = preprocess("PRINT '$(DB)'\n:setvar DB FromScript\nPRINT '$(DB)'\n", "x.sql", &o).unwrap();
+    let p = preprocess(
+        "PRINT '$(DB)'\n:setvar DB FromScript\nPRINT '$(DB)'\n",
+        "x.sql",
+        &o,
+    )
+    .unwrap();
     assert_eq!(texts(&p), vec!["PRINT 'FromCli'\n\nPRINT 'FromScript'"]);
-    assert!(p.vars.contains(&("DB".to_string(), "FromScript".to_string())));
+    assert!(
+        p.vars
+            .contains(&("DB".to_string(), "FromScript".to_string()))
+    );
 }
 
 #[test]
@@ -244,14 +256,33 @@ fn exit_and_quit_stop_reading() {
 #[test]
 fn include_relative_to_including_file() {
     let d = tmpdir("include");
-    write(&d, "main.sql", ":setvar Q jobs\n:r sub/a.sql\nPRINT 'after'\nGO\n");
-    write(&d, "sub/a.sql", "CREATE QUEUE $(Q)\nGO\n:r \"b file.sql\"\n");
+    write(
+        &d,
+        "main.sql",
+        ":setvar Q jobs\n:r sub/a.sql\nPRINT 'after'\nGO\n",
+    );
+    write(
+        &d,
+        "sub/a.sql",
+        "CREATE QUEUE $(Q)\nGO\n:r \"b file.sql\"\n",
+    );
     write(&d, "sub/b file.sql", "PRINT 'b'\n");
     let p = preprocess_file(&d.join("main.sql"), &opts()).unwrap();
-    assert_eq!(texts(&p), vec!["CREATE QUEUE jobs", "PRINT 'b'\n\n\nPRINT 'after'"]);
-    assert!(p.batches[0].file.ends_with("a.sql"), "{}", p.batches[0].file);
+    assert_eq!(
+        texts(&p),
+        vec!["CREATE QUEUE jobs", "PRINT 'b'\n\n\nPRINT 'after'"]
+    );
+    assert!(
+        p.batches[0].file.ends_with("a.sql"),
+        "{}",
+        p.batches[0].file
+    );
     assert_eq!(p.batches[0].start_line, 1);
-    assert!(p.batches[1].file.ends_with("b file.sql"), "{}", p.batches[1].file);
+    assert!(
+        p.batches[1].file.ends_with("b file.sql"),
+        "{}",
+        p.batches[1].file
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -262,6 +293,7 @@ fn include_with_base_dir_and_variable_path() {
     let o = SqlcmdOptions {
         vars: vec![("Name".into(), "setup".into())],
         base_dir: d.clone(),
+        ..Default::default()
     };
     let p = preprocess(":R $(Name).sql\nGO\nPRINT 'x'\n", "main.sql", &o).unwrap();
     assert_eq!(texts(&p), vec!["PRINT 'setup'", "PRINT 'x'"]);
@@ -275,10 +307,15 @@ fn include_cycle_is_an_error() {
     write(&d, "b.sql", "PRINT 'b'\n:r a.sql\n");
     let e = preprocess_file(&d.join("a.sql"), &opts()).unwrap_err();
     assert!(e.message.contains("cycle"), "{}", e.message);
-    let e = preprocess(":r a.sql\n", "top.sql", &SqlcmdOptions {
-        vars: vec![],
-        base_dir: d.clone(),
-    })
+    let e = preprocess(
+        ":r a.sql\n",
+        "top.sql",
+        &SqlcmdOptions {
+            vars: vec![],
+            base_dir: d.clone(),
+            ..Default::default()
+        },
+    )
     .unwrap_err();
     assert!(e.message.contains("cycle"), "{}", e.message);
     let _ = std::fs::remove_dir_all(&d);
@@ -288,7 +325,11 @@ fn include_cycle_is_an_error() {
 fn include_depth_is_limited() {
     let d = tmpdir("depth");
     for i in 0..40 {
-        write(&d, &format!("f{i}.sql"), &format!("PRINT {i}\n:r f{}.sql\n", i + 1));
+        write(
+            &d,
+            &format!("f{i}.sql"),
+            &format!("PRINT {i}\n:r f{}.sql\n", i + 1),
+        );
     }
     write(&d, "f40.sql", "PRINT 40\n");
     let e = preprocess_file(&d.join("f0.sql"), &opts()).unwrap_err();
@@ -316,6 +357,7 @@ fn include_without_trailing_newline_ends_its_line() {
     let o = SqlcmdOptions {
         vars: vec![],
         base_dir: d.clone(),
+        ..Default::default()
     };
     let p = preprocess(":r x.sql\nGO\n", "m.sql", &o).unwrap();
     assert_eq!(texts(&p), vec!["PRINT 'x'"]);
@@ -353,9 +395,29 @@ fn detects_sqlcmd_syntax() {
 #[test]
 fn never_panics_on_odd_input() {
     let inputs = [
-        "", ":", "::", ":r", ":r \"", ":setvar \"", "$(", "$(a", "$()", "/*", "'", "[", "\"",
-        ":on", ":on error", ":exit(", ":exit(x", "GO 99999999999999999999", "\u{feff}:setvar A é\nPRINT '$(A)'",
-        "é$(é)", ":setvar é ü\nSELECT $(É)", "\r\n\r\n:setvar A 1\r\nPRINT $(A)\r\n", "*/ */ /* /*",
+        "",
+        ":",
+        "::",
+        ":r",
+        ":r \"",
+        ":setvar \"",
+        "$(",
+        "$(a",
+        "$()",
+        "/*",
+        "'",
+        "[",
+        "\"",
+        ":on",
+        ":on error",
+        ":exit(",
+        ":exit(x",
+        "GO 99999999999999999999",
+        "\u{feff}:setvar A é\nPRINT '$(A)'",
+        "é$(é)",
+        ":setvar é ü\nSELECT $(É)",
+        "\r\n\r\n:setvar A 1\r\nPRINT $(A)\r\n",
+        "*/ */ /* /*",
     ];
     for s in inputs {
         let _ = preprocess(s, "odd.sql", &opts());
@@ -365,4 +427,18 @@ fn never_panics_on_odd_input() {
     assert!(p.batches.is_empty() || p.batches[0].text.contains('é'));
     let p = run("\r\n:setvar A 1\r\nPRINT $(A)\r\nGO\r\n");
     assert_eq!(texts(&p), vec!["PRINT 1"]);
+}
+
+#[test]
+fn initial_on_error_setting_and_vars_carry_over() {
+    let first = run(":on error exit\n:setvar Db Sales\nPRINT 1\n");
+    let o = SqlcmdOptions {
+        vars: first.vars.clone(),
+        on_error_exit: first.on_error_exit,
+        ..Default::default()
+    };
+    let second = preprocess("USE $(DB)\nGO\n:on error ignore\nPRINT 2\n", "b.sql", &o).unwrap();
+    assert_eq!(texts(&second), vec!["USE Sales", "PRINT 2"]);
+    let flags: Vec<bool> = second.batches.iter().map(|b| b.on_error_exit).collect();
+    assert_eq!(flags, vec![true, false]);
 }

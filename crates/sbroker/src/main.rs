@@ -39,6 +39,8 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Run the built-in benchmarks (W1–W4 of DESIGN §6) and print a result table.
+    Bench(sbroker_bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,9 @@ fn main() -> ExitCode {
             format,
             files,
         } => run(&data, format, &files),
+        Command::Bench(args) => {
+            ExitCode::from(u8::try_from(sbroker_bench::main_with(&args)).unwrap_or(1))
+        }
     }
 }
 
