@@ -153,29 +153,32 @@ fn visible(m: &crate::state::QueuedMessage, me: crate::txn::TxnId) -> bool {
     m.pending.is_none_or(|p| p == me)
 }
 
-/// The best group to read from, skipping groups locked by other transactions.
+/// The best group to read from, skipping groups locked by other transactions: the group of
+/// the earliest eligible row of the highest priority level present. The scan stops at the
+/// first eligible row of the highest level that has ready rows, so it is proportional to
+/// the rows it must skip (locked or uncommitted), not to the queue length.
 fn pick_group(ctx: &Ctx<'_, '_>, db: i32, qid: i32) -> Option<Uuid> {
     let d = ctx.guard.db(db)?;
     let qd = d.qdata.get(&qid)?;
+    let top = qd.max_ready_priority()?;
     let me = ctx.tx.id;
-    let mut best: Option<(u8, i64, Uuid)> = None;
+    let mut best: Option<(u8, Uuid)> = None;
     for m in qd.msgs.values() {
         if m.rec.status != 1 || !visible(m, me) {
+            continue;
+        }
+        if best.is_some_and(|(p, _)| p >= m.rec.priority) {
             continue;
         }
         if ctx.locked_by_other(db, m.rec.group_id) {
             continue;
         }
-        // First hit per group has its lowest queuing order; keep the highest priority.
-        match best {
-            Some((p, _, _)) if p >= m.rec.priority => {}
-            _ => best = Some((m.rec.priority, m.rec.queuing_order, m.rec.group_id)),
-        }
-        if m.rec.priority >= 10 {
+        best = Some((m.rec.priority, m.rec.group_id));
+        if m.rec.priority >= top {
             break;
         }
     }
-    best.map(|b| b.2)
+    best.map(|b| b.1)
 }
 
 /// Arguments of RECEIVE.
@@ -311,44 +314,61 @@ fn take_messages(
         ReceiveFilter::Conversation(h) => Some(h),
         _ => None,
     };
-    let mut msgs: Vec<MessageRec> = set
-        .iter()
-        .filter_map(|q| qd.msgs.get(q))
-        .filter(|m| m.rec.status == 1 && visible(m, me))
-        .filter(|m| handle_filter.is_none_or(|h| m.rec.handle == h))
-        .map(|m| m.rec.clone())
-        .collect();
-    if msgs.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Conversations: highest priority first, then earliest queuing order. Inside one
-    // conversation: DialogTimer, then Error, then the rest by sequence number.
-    let mut first: std::collections::HashMap<Uuid, (u8, i64)> = std::collections::HashMap::new();
-    for m in &msgs {
-        let e = first
-            .entry(m.handle)
-            .or_insert((m.priority, m.queuing_order));
-        e.0 = e.0.max(m.priority);
-        e.1 = e.1.min(m.queuing_order);
+    // Sort keys only; bodies are cloned for the rows actually returned.
+    struct Key {
+        q: i64,
+        handle: Uuid,
+        priority: u8,
+        rank: u8,
+        seq: i64,
     }
     let kind_rank = |k: MessageKind| match k {
         MessageKind::DialogTimer => 0,
         MessageKind::Error => 1,
         _ => 2,
     };
-    msgs.sort_by(|a, b| {
+    let mut keys: Vec<Key> = set
+        .iter()
+        .filter_map(|q| qd.msgs.get(q))
+        .filter(|m| m.rec.status == 1 && visible(m, me))
+        .filter(|m| handle_filter.is_none_or(|h| m.rec.handle == h))
+        .map(|m| Key {
+            q: m.rec.queuing_order,
+            handle: m.rec.handle,
+            priority: m.rec.priority,
+            rank: kind_rank(m.rec.kind),
+            seq: m.rec.sequence,
+        })
+        .collect();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Conversations: highest priority first, then earliest queuing order. Inside one
+    // conversation: DialogTimer, then Error, then the rest by sequence number.
+    let mut first: std::collections::HashMap<Uuid, (u8, i64)> = std::collections::HashMap::new();
+    for k in &keys {
+        let e = first.entry(k.handle).or_insert((k.priority, k.q));
+        e.0 = e.0.max(k.priority);
+        e.1 = e.1.min(k.q);
+    }
+    keys.sort_by(|a, b| {
         let fa = first.get(&a.handle).copied().unwrap_or((0, 0));
         let fb = first.get(&b.handle).copied().unwrap_or((0, 0));
         fb.0.cmp(&fa.0)
             .then(fa.1.cmp(&fb.1))
             .then(a.handle.cmp(&b.handle))
-            .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
-            .then(a.sequence.cmp(&b.sequence))
-            .then(a.queuing_order.cmp(&b.queuing_order))
+            .then(a.rank.cmp(&b.rank))
+            .then(a.seq.cmp(&b.seq))
+            .then(a.q.cmp(&b.q))
     });
     if let Some(n) = args.top {
-        msgs.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+        keys.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     }
+    let msgs: Vec<MessageRec> = keys
+        .iter()
+        .filter_map(|k| qd.msgs.get(&k.q))
+        .map(|m| m.rec.clone())
+        .collect();
     let retention = d.queues.get(&qid).is_some_and(|q| q.retention);
     let rows: Vec<QueueRow> = msgs.iter().map(|m| queue_row(d, m)).collect();
     let (st, tx) = ctx.parts();

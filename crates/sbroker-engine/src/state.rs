@@ -75,6 +75,9 @@ pub struct QueueData {
     pub msgs: BTreeMap<i64, QueuedMessage>,
     /// Queuing orders of each group's rows.
     pub by_group: HashMap<Uuid, BTreeSet<i64>>,
+    /// Number of ready (status 1) rows per priority level, so RECEIVE can stop scanning
+    /// as soon as it found a row of the highest level present.
+    pub ready_by_priority: [u32; 11],
 }
 
 impl QueueData {
@@ -83,8 +86,10 @@ impl QueueData {
         let q = m.rec.queuing_order;
         if let Some(old) = self.msgs.remove(&q) {
             self.unindex(old.rec.group_id, q);
+            self.count_ready(&old.rec, false);
         }
         self.by_group.entry(m.rec.group_id).or_default().insert(q);
+        self.count_ready(&m.rec, true);
         self.msgs.insert(q, m);
     }
 
@@ -92,7 +97,33 @@ impl QueueData {
     pub fn remove(&mut self, q: i64) -> Option<QueuedMessage> {
         let m = self.msgs.remove(&q)?;
         self.unindex(m.rec.group_id, q);
+        self.count_ready(&m.rec, false);
         Some(m)
+    }
+
+    fn count_ready(&mut self, m: &MessageRec, add: bool) {
+        if m.status != 1 {
+            return;
+        }
+        if let Some(n) = self
+            .ready_by_priority
+            .get_mut(usize::from(m.priority.min(10)))
+        {
+            *n = if add {
+                n.saturating_add(1)
+            } else {
+                n.saturating_sub(1)
+            };
+        }
+    }
+
+    /// Highest priority level that has ready rows.
+    pub fn max_ready_priority(&self) -> Option<u8> {
+        (0..=10u8).rev().find(|p| {
+            self.ready_by_priority
+                .get(usize::from(*p))
+                .is_some_and(|n| *n > 0)
+        })
     }
 
     fn unindex(&mut self, group: Uuid, q: i64) {
