@@ -683,14 +683,13 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
         .and_then(|d| d.contracts.get(&from.contract_id))
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let target_ep = match existing {
-        Some((_, e)) => e,
+    // The receiving side's contract: the existing endpoint's, or the one a new endpoint
+    // would get (the target service must accept it).
+    let target_contract_id = match &existing {
+        Some((_, e)) => e.contract_id,
         None => {
-            // A new incoming dialog: the target service must accept the contract.
             let tcontract = td.contract_by_name(&contract_name).cloned();
-            let accepted = tcontract
-                .as_ref()
-                .is_some_and(|c| tsvc.contracts.contains(&c.id));
+            let accepted = tcontract.as_ref().is_some_and(|c| tsvc.contracts.contains(&c.id));
             if !accepted || !from.is_initiator {
                 let text = format!(
                     "Target service '{}' does not support contract '{}'.",
@@ -699,8 +698,32 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 broker_error(st, tx, now, db, h, -8408, &text);
                 return Delivery::Done;
             }
-            let tcontract_id = tcontract.map_or(CONTRACT_DEFAULT, |c| c.id);
-            let tprio = td.priority_for(tcontract_id, tsvc.id, &from_svc_name);
+            tcontract.map_or(CONTRACT_DEFAULT, |c| c.id)
+        }
+    };
+    if let Some((_, e)) = &existing
+        && matches!(e.state, EndpointState::DO | EndpointState::CD | EndpointState::ER)
+    {
+        // Late message for an endpoint that has ended or errored: discarded.
+        return Delivery::Done;
+    }
+    // Message type and validation as the receiving database defines them, checked before a
+    // new target endpoint exists: a rejected first message leaves nothing at the target.
+    let (type_id, validation) = match classify(td, target_contract_id, out, &from) {
+        Ok(t) => t,
+        Err((code, to_sender, to_receiver)) => {
+            broker_error(st, tx, now, db, h, code, &to_sender);
+            if let Some((_, e)) = &existing {
+                let rcode = if code == -9615 { -9616 } else { code };
+                broker_error(st, tx, now, tdb, e.handle, rcode, &to_receiver);
+            }
+            return Delivery::Done;
+        }
+    };
+    let target_ep = match existing {
+        Some((_, e)) => e,
+        None => {
+            let tprio = td.priority_for(target_contract_id, tsvc.id, &from_svc_name);
             let group = Uuid::new_v4();
             txn::put_group(st, tx, tdb, catalog::new_group(group, tsvc.id));
             let sguid = st.db(db).map(|d| d.rec.broker_guid).unwrap_or_default();
@@ -708,7 +731,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 handle: Uuid::new_v4(),
                 conversation_id: from.conversation_id,
                 is_initiator: false,
-                contract_id: tcontract_id,
+                contract_id: target_contract_id,
                 group_id: group,
                 service_id: tsvc.id,
                 lifetime: from.lifetime,
@@ -734,59 +757,6 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
             }
             txn::put_endpoint(st, tx, db, f);
             ep
-        }
-    };
-    if matches!(
-        target_ep.state,
-        EndpointState::DO | EndpointState::CD | EndpointState::ER
-    ) {
-        // Late message for an endpoint that has ended or errored: discarded.
-        return Delivery::Done;
-    }
-    let Some(td) = st.db(tdb) else {
-        return Delivery::Done;
-    };
-    // Message type as the receiving database defines it.
-    let (type_id, validation) = match out.kind {
-        MessageKind::EndDialog => (MT_END_DIALOG, Validation::Empty),
-        MessageKind::Error => (MT_ERROR, Validation::WellFormedXml),
-        MessageKind::DialogTimer => (MT_DIALOG_TIMER, Validation::Empty),
-        MessageKind::User => {
-            let mt = td.message_type_by_name(&out.type_name).cloned();
-            let in_contract = mt.as_ref().is_some_and(|m| {
-                td.contracts
-                    .get(&target_ep.contract_id)
-                    .is_some_and(|c| c.usages.iter().any(|u| u.message_type_id == m.id))
-            });
-            let Some(mt) = mt.filter(|_| in_contract) else {
-                let text = format!(
-                    "The remote service has sent a message of type '{}' that is not part of the local contract.",
-                    out.type_name
-                );
-                broker_error(st, tx, now, db, h, -8498, &text);
-                broker_error(st, tx, now, tdb, target_ep.handle, -8498, &text);
-                return Delivery::Done;
-            };
-            if let Err(why) = validate_body(td, mt.validation, out.body.as_deref()) {
-                let text = format!(
-                    "A message of type '{}' failed XML validation on the target service. {why} This occurred in the message with Conversation ID '{}', Initiator: {}, and Message sequence number: {}.",
-                    out.type_name,
-                    sbroker_types::guid_string(&from.conversation_id),
-                    u8::from(from.is_initiator),
-                    out.seq
-                );
-                broker_error(st, tx, now, db, h, -9615, &text);
-                let text2 = format!(
-                    "A message of type '{}' was received and failed XML validation. {why} This occurred in the message with Conversation ID '{}', Initiator: {}, and Message sequence number: {}.",
-                    out.type_name,
-                    sbroker_types::guid_string(&from.conversation_id),
-                    u8::from(from.is_initiator),
-                    out.seq
-                );
-                broker_error(st, tx, now, tdb, target_ep.handle, -9616, &text2);
-                return Delivery::Done;
-            }
-            (mt.id, mt.validation)
         }
     };
     let rec = MessageRec {
@@ -816,6 +786,50 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
     }
     txn::put_endpoint(st, tx, tdb, tep);
     Delivery::Done
+}
+
+/// The receiving database's message type id and validation for an outgoing message, or the
+/// broker error it causes: (code, text for the sender, text for the receiver).
+fn classify(
+    td: &crate::state::Db,
+    contract_id: i32,
+    out: &Outgoing,
+    from: &EndpointRec,
+) -> Result<(i32, Validation), (i32, String, String)> {
+    match out.kind {
+        MessageKind::EndDialog => Ok((MT_END_DIALOG, Validation::Empty)),
+        MessageKind::Error => Ok((MT_ERROR, Validation::WellFormedXml)),
+        MessageKind::DialogTimer => Ok((MT_DIALOG_TIMER, Validation::Empty)),
+        MessageKind::User => {
+            let mt = td.message_type_by_name(&out.type_name).cloned();
+            let in_contract = mt.as_ref().is_some_and(|m| {
+                td.contracts
+                    .get(&contract_id)
+                    .is_some_and(|c| c.usages.iter().any(|u| u.message_type_id == m.id))
+            });
+            let Some(mt) = mt.filter(|_| in_contract) else {
+                let text = format!(
+                    "The remote service has sent a message of type '{}' that is not part of the local contract.",
+                    out.type_name
+                );
+                return Err((-8498, text.clone(), text));
+            };
+            if let Err(why) = validate_body(td, mt.validation, out.body.as_deref()) {
+                let tail = format!(
+                    "{why} This occurred in the message with Conversation ID '{}', Initiator: {}, and Message sequence number: {}.",
+                    sbroker_types::guid_string(&from.conversation_id),
+                    u8::from(from.is_initiator),
+                    out.seq
+                );
+                return Err((
+                    -9615,
+                    format!("A message of type '{}' failed XML validation on the target service. {tail}", out.type_name),
+                    format!("A message of type '{}' was received and failed XML validation. {tail}", out.type_name),
+                ));
+            }
+            Ok((mt.id, mt.validation))
+        }
+    }
 }
 
 /// Receiver-side validation of a body against a message type.
