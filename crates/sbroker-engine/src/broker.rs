@@ -689,7 +689,9 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
         Some((_, e)) => e.contract_id,
         None => {
             let tcontract = td.contract_by_name(&contract_name).cloned();
-            let accepted = tcontract.as_ref().is_some_and(|c| tsvc.contracts.contains(&c.id));
+            let accepted = tcontract
+                .as_ref()
+                .is_some_and(|c| tsvc.contracts.contains(&c.id));
             if !accepted || !from.is_initiator {
                 let text = format!(
                     "Target service '{}' does not support contract '{}'.",
@@ -702,7 +704,10 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
         }
     };
     if let Some((_, e)) = &existing
-        && matches!(e.state, EndpointState::DO | EndpointState::CD | EndpointState::ER)
+        && matches!(
+            e.state,
+            EndpointState::DO | EndpointState::CD | EndpointState::ER
+        )
     {
         // Late message for an endpoint that has ended or errored: discarded.
         return Delivery::Done;
@@ -823,8 +828,14 @@ fn classify(
                 );
                 return Err((
                     -9615,
-                    format!("A message of type '{}' failed XML validation on the target service. {tail}", out.type_name),
-                    format!("A message of type '{}' was received and failed XML validation. {tail}", out.type_name),
+                    format!(
+                        "A message of type '{}' failed XML validation on the target service. {tail}",
+                        out.type_name
+                    ),
+                    format!(
+                        "A message of type '{}' was received and failed XML validation. {tail}",
+                        out.type_name
+                    ),
                 ));
             }
             Ok((mt.id, mt.validation))

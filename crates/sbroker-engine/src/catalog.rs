@@ -700,7 +700,9 @@ pub fn alter_service(
     if new_queue.is_none() && add.is_empty() && drop.is_empty() {
         return Err(ServerError::new(
             8493,
-            format!("The alter of service '{name}' must change the queue or at least one contract."),
+            format!(
+                "The alter of service '{name}' must change the queue or at least one contract."
+            ),
         ));
     }
     for id in resolve_contracts(d, add)? {

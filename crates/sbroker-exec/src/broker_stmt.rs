@@ -19,7 +19,6 @@ fn unsupported(what: &str) -> ServerError {
     )
 }
 
-
 fn queue_name(n: &ast::ObjectName) -> eng::QueueName {
     eng::QueueName {
         database: n.database().map(|i| i.value.clone()),
@@ -145,9 +144,13 @@ impl Executor {
                 self.session.create_principal(&name.value, true, false)?;
             }
             StmtKind::AlterRole { role, add, member } => {
-                self.session.alter_role_member(&role.value, &member.value, *add)?;
+                self.session
+                    .alter_role_member(&role.value, &member.value, *add)?;
             }
-            StmtKind::AlterAuthorization { securable, principal } => {
+            StmtKind::AlterAuthorization {
+                securable,
+                principal,
+            } => {
                 let pid = match principal {
                     None => 1,
                     Some(p) => self.session.principal_id(&p.value).ok_or_else(|| {
@@ -163,7 +166,11 @@ impl Executor {
                     // Other classes have no owner the broker tracks yet.
                     _ => return Ok(true),
                 };
-                let name = securable.name.name().map(|i| i.value.clone()).unwrap_or_default();
+                let name = securable
+                    .name
+                    .name()
+                    .map(|i| i.value.clone())
+                    .unwrap_or_default();
                 self.session.alter_authorization(class, &name, pid)?;
             }
             _ => return Ok(false),
@@ -264,9 +271,13 @@ impl Executor {
                     ast::BrokerObjectKind::Contract => self.session.drop_contract(&n)?,
                     ast::BrokerObjectKind::Queue => self.session.drop_queue(&queue_name(name))?,
                     ast::BrokerObjectKind::Service => self.session.drop_service(&n)?,
-                    ast::BrokerObjectKind::BrokerPriority => self.session.drop_broker_priority(&n)?,
+                    ast::BrokerObjectKind::BrokerPriority => {
+                        self.session.drop_broker_priority(&n)?
+                    }
                     ast::BrokerObjectKind::Route => self.session.drop_route(&n)?,
-                    ast::BrokerObjectKind::XmlSchemaCollection => self.session.drop_xml_schema_collection(&n)?,
+                    ast::BrokerObjectKind::XmlSchemaCollection => {
+                        self.session.drop_xml_schema_collection(&n)?
+                    }
                     other => return Err(unsupported(&format!("DROP {other:?}"))),
                 }
             }
@@ -359,20 +370,24 @@ impl Executor {
                 self.session.create_xml_schema_collection(&sch, &n, &text)?;
             }
             StmtKind::CreateRoute(r) => {
-                self.session.create_route(&r.name.value, &route_opts(&r.options))?;
+                self.session
+                    .create_route(&r.name.value, &route_opts(&r.options))?;
             }
             StmtKind::AlterRoute { name, options } => {
-                self.session.alter_route(&name.value, &route_opts(options))?;
+                self.session
+                    .alter_route(&name.value, &route_opts(options))?;
             }
             StmtKind::CreateRemoteServiceBinding(_)
             | StmtKind::AlterRemoteServiceBinding { .. } => {
                 return Err(unsupported("REMOTE SERVICE BINDING"));
             }
             StmtKind::CreateBrokerPriority(p) => {
-                self.session.create_broker_priority(&p.name.value, &priority_args(p))?;
+                self.session
+                    .create_broker_priority(&p.name.value, &priority_args(p))?;
             }
             StmtKind::AlterBrokerPriority(p) => {
-                self.session.alter_broker_priority(&p.name.value, &priority_args(p))?;
+                self.session
+                    .alter_broker_priority(&p.name.value, &priority_args(p))?;
             }
             StmtKind::CreateEndpoint(_) | StmtKind::AlterEndpoint(_) => {
                 return Err(unsupported("CREATE/ALTER ENDPOINT"));
@@ -785,7 +800,7 @@ fn column_type(e: &Expr, cols: &[crate::expr::RelCol]) -> Option<SqlType> {
             let name = n.name().map(|i| i.value.as_str()).unwrap_or_default();
             cols.iter()
                 .find(|c| c.name.eq_ignore_ascii_case(name))
-                .map(|c| c.ty.clone())
+                .map(|c| c.ty)
         }
         Expr::Cast { data_type, .. } | Expr::Convert { data_type, .. } => {
             sql_type_of(data_type, true).ok()

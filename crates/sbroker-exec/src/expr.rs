@@ -44,13 +44,12 @@ impl<'a> RowCtx<'a> {
             if !c.name.eq_ignore_ascii_case(name) {
                 continue;
             }
-            if let Some(q) = qualifier {
-                if c.table
+            if let Some(q) = qualifier
+                && c.table
                     .as_deref()
                     .is_none_or(|t| !t.eq_ignore_ascii_case(q))
-                {
-                    continue;
-                }
+            {
+                continue;
             }
             if found.is_some() && qualifier.is_none() {
                 return Err(ServerError::new(
@@ -200,7 +199,7 @@ impl Executor {
             .last()
             .and_then(|f| f.vars.get(&name.to_ascii_lowercase()))
         {
-            Some(Var::Scalar { ty, .. }) => Some(ty.clone()),
+            Some(Var::Scalar { ty, .. }) => Some(*ty),
             _ => None,
         }
     }
@@ -826,7 +825,45 @@ impl Executor {
                     && !matches!(v0, Value::Guid(_) | Value::Binary(_)),
             )),
             "STR" => match v0.cast(&SqlType::Float)? {
-                Value::Float(x) => Value::VarChar(format!("{:>10}", format!("{x:.0}"))),
+                Value::Float(x) => {
+                    // STR(float [, length = 10 [, decimal = 0]]): right-aligned, rounded;
+                    // '*' × length when the number does not fit.
+                    let len = if vals.len() > 1 {
+                        as_i64(&v1)?
+                    } else {
+                        Some(10)
+                    };
+                    let dec = if vals.len() > 2 {
+                        as_i64(&v2)?
+                    } else {
+                        Some(0)
+                    };
+                    match (len, dec) {
+                        (Some(len), Some(dec)) if (1..=8000).contains(&len) && dec >= 0 => {
+                            let len = len as usize;
+                            let dec = (dec as usize).min(16);
+                            let text = format!("{x:.dec$}");
+                            // Too long: fewer decimals first, as SQL Server does.
+                            let text = if text.len() > len {
+                                let int_part = format!("{x:.0}");
+                                if int_part.len() > len {
+                                    "*".repeat(len)
+                                } else {
+                                    let room = len.saturating_sub(int_part.len() + 1);
+                                    if room == 0 {
+                                        int_part
+                                    } else {
+                                        format!("{x:.room$}")
+                                    }
+                                }
+                            } else {
+                                text
+                            };
+                            Value::VarChar(format!("{text:>len$}"))
+                        }
+                        _ => Value::Null,
+                    }
+                }
                 _ => Value::Null,
             },
             "DB_NAME" => match as_i64(&v0)? {

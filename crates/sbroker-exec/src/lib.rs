@@ -71,6 +71,12 @@ impl ResultSink for CollectSink {
     }
 }
 
+/// A parsed procedure with the stored bytes it was parsed from.
+pub(crate) type CachedProc = (Arc<Vec<u8>>, Arc<ast::CreateProcedure>);
+
+/// #temp tables by lowercased name.
+pub(crate) type TempTables = HashMap<String, MemTable>;
+
 /// A variable.
 #[derive(Debug, Clone)]
 pub(crate) enum Var {
@@ -121,10 +127,13 @@ pub struct Executor {
     pub(crate) temp_tables: HashMap<String, MemTable>,
     /// Copies of `temp_tables` taken at the outermost BEGIN TRANSACTION (name `None`) and at
     /// each SAVE TRANSACTION, so #temp tables roll back with the transaction as in SQL Server.
-    pub(crate) temp_snapshots: Vec<(Option<String>, HashMap<String, MemTable>)>,
+    pub(crate) temp_snapshots: Vec<(Option<String>, TempTables)>,
     pub(crate) last_identity: Option<i64>,
-    pub(crate) proc_cache: HashMap<(i32, String), (Arc<Vec<u8>>, Arc<ast::CreateProcedure>)>,
+    pub(crate) proc_cache: HashMap<(i32, String), CachedProc>,
     pub(crate) depth: u32,
+    /// Text of the batch being run (the source kept for CREATE PROCEDURE, so line numbers in
+    /// a procedure's errors count from the start of its batch, as in SQL Server).
+    pub(crate) batch_text: Arc<str>,
     /// The line of the statement being executed (for errors).
     pub(crate) line: u32,
     /// CTEs visible to the query being run.
@@ -176,6 +185,7 @@ impl Executor {
             last_identity: None,
             proc_cache: HashMap::new(),
             depth: 0,
+            batch_text: Arc::from(""),
             line: 1,
             ctes: Vec::new(),
             xml_namespaces: Vec::new(),
@@ -207,6 +217,7 @@ impl Executor {
         self.frames = vec![Frame::default()];
         self.caught.clear();
         self.depth = 0;
+        self.batch_text = Arc::from(sql);
         match self.exec_block(&stmts, sink) {
             Ok(_) => BatchOutcome { failed: false },
             Err(e) => {

@@ -54,7 +54,9 @@ fn side_effect(k: &StmtKind) -> Option<&'static str> {
         StmtKind::BeginConversationTimer { .. } => "BEGIN CONVERSATION TIMER",
         StmtKind::Insert(_) | StmtKind::Update(_) | StmtKind::Delete(_) => "INSERT/UPDATE/DELETE",
         StmtKind::Exec(_) | StmtKind::ExecSql(_) => "EXECUTE",
-        StmtKind::BeginTransaction(_) | StmtKind::Commit(_) | StmtKind::Rollback(_) => "transaction",
+        StmtKind::BeginTransaction(_) | StmtKind::Commit(_) | StmtKind::Rollback(_) => {
+            "transaction"
+        }
         StmtKind::Print(_) => "PRINT",
         StmtKind::Raiserror(_) => "RAISERROR",
         _ => return None,
@@ -81,7 +83,11 @@ fn check_function_body(stmts: &[Stmt]) -> Result<(), ServerError> {
         }
         match &s.kind {
             StmtKind::Block(b) => check_function_body(b)?,
-            StmtKind::If { then_stmt, else_stmt, .. } => {
+            StmtKind::If {
+                then_stmt,
+                else_stmt,
+                ..
+            } => {
                 check_function_body(std::slice::from_ref(then_stmt))?;
                 if let Some(e) = else_stmt {
                     check_function_body(std::slice::from_ref(e))?;
@@ -89,7 +95,11 @@ fn check_function_body(stmts: &[Stmt]) -> Result<(), ServerError> {
             }
             StmtKind::While { body, .. } => check_function_body(std::slice::from_ref(body))?,
             StmtKind::TryCatch { .. } => {
-                return Err(ServerError::new(443, "Invalid use of a side-effecting operator 'BEGIN TRY' within a function.").at_line(s.line));
+                return Err(ServerError::new(
+                    443,
+                    "Invalid use of a side-effecting operator 'BEGIN TRY' within a function.",
+                )
+                .at_line(s.line));
             }
             _ => {}
         }
@@ -110,15 +120,28 @@ impl Executor {
         })
     }
 
-    fn save_module(&mut self, db: i32, kind: &str, key: &str, m: &StoredModule) -> Result<(), ServerError> {
+    fn save_module(
+        &mut self,
+        db: i32,
+        kind: &str,
+        key: &str,
+        m: &StoredModule,
+    ) -> Result<(), ServerError> {
         let bytes = serde_json::to_vec(m).map_err(|e| ServerError::new(40000, e.to_string()))?;
         self.session.put_object(db, kind, key, Some(bytes))
     }
 
     /// CREATE [OR ALTER] FUNCTION (scalar).
-    pub(crate) fn create_function(&mut self, f: &ast::CreateFunction, kind: &StmtKind) -> Result<(), ServerError> {
+    pub(crate) fn create_function(
+        &mut self,
+        f: &ast::CreateFunction,
+        kind: &StmtKind,
+    ) -> Result<(), ServerError> {
         if !matches!(f.returns, ast::FunctionReturns::Scalar(_)) {
-            return Err(ServerError::new(40000, "Table-valued functions are not supported by this version of sbroker."));
+            return Err(ServerError::new(
+                40000,
+                "Table-valued functions are not supported by this version of sbroker.",
+            ));
         }
         check_function_body(&f.body)?;
         let (db, schema, name) = self.split_name(&f.name)?;
@@ -128,7 +151,10 @@ impl Executor {
         match (f.mode, &existing) {
             (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
             (ast::CreateMode::Alter, None) => {
-                return Err(ServerError::new(208, format!("Invalid object name '{name}'.")));
+                return Err(ServerError::new(
+                    208,
+                    format!("Invalid object name '{name}'."),
+                ));
             }
             _ => {}
         }
@@ -155,25 +181,41 @@ impl Executor {
         args: &[ast::Expr],
         row: &RowCtx<'_>,
     ) -> Result<Option<Value>, ServerError> {
-        let Ok((db, schema, obj)) = self.split_name(name) else { return Ok(None) };
+        let Ok((db, schema, obj)) = self.split_name(name) else {
+            return Ok(None);
+        };
         let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
-        let Some(m) = self.load_module(db, KIND_FUNCTION, &key) else { return Ok(None) };
-        let stmts = sbroker_tsql::parse_batch(&m.source).map_err(|e| ServerError::new(e.number, e.message))?;
+        let Some(m) = self.load_module(db, KIND_FUNCTION, &key) else {
+            return Ok(None);
+        };
+        let stmts = sbroker_tsql::parse_batch(&m.source)
+            .map_err(|e| ServerError::new(e.number, e.message))?;
         let Some(StmtKind::CreateFunction(f)) = stmts.into_iter().next().map(|s| s.kind) else {
             return Err(ServerError::new(40000, "stored function text is damaged"));
         };
-        let ast::FunctionReturns::Scalar(ret) = &f.returns else { return Ok(None) };
+        let ast::FunctionReturns::Scalar(ret) = &f.returns else {
+            return Ok(None);
+        };
         let ret_ty = sql_type_of(ret, false)?;
         if args.len() != f.params.len() {
             return Err(ServerError::new(
                 313,
-                format!("An insufficient number of arguments were supplied for the procedure or function {}.", m.name),
+                format!(
+                    "An insufficient number of arguments were supplied for the procedure or function {}.",
+                    m.name
+                ),
             ));
         }
         if self.depth >= NESTING_MAX {
-            return Err(ServerError::new(217, "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32)."));
+            return Err(ServerError::new(
+                217,
+                "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).",
+            ));
         }
-        let mut frame = Frame { procedure: Some(m.name.clone()), ..Frame::default() };
+        let mut frame = Frame {
+            procedure: Some(m.name.clone()),
+            ..Frame::default()
+        };
         for (p, a) in f.params.iter().zip(args) {
             let ty = sql_type_of(&p.data_type, false)?;
             let v = match a {
@@ -183,7 +225,13 @@ impl Executor {
                 },
                 other => self.eval(other, row)?,
             };
-            frame.vars.insert(p.name.to_ascii_lowercase(), Var::Scalar { value: v.assign_to(&ty)?, ty });
+            frame.vars.insert(
+                p.name.to_ascii_lowercase(),
+                Var::Scalar {
+                    value: v.assign_to(&ty)?,
+                    ty,
+                },
+            );
         }
         let saved_db = self.session.database_id();
         self.session.set_database_id(db);
@@ -196,22 +244,42 @@ impl Executor {
         self.session.set_database_id(saved_db);
         match r? {
             Flow::Return(Some(v)) => Ok(Some(v.assign_to(&ret_ty)?)),
-            _ => Err(ServerError::new(455, "The last statement included within a function must be a return statement.")),
+            _ => Err(ServerError::new(
+                455,
+                "The last statement included within a function must be a return statement.",
+            )),
         }
     }
 
     /// CREATE [OR ALTER] TRIGGER … ON table AFTER|FOR events.
-    pub(crate) fn create_trigger(&mut self, t: &ast::CreateTrigger, kind: &StmtKind) -> Result<(), ServerError> {
+    pub(crate) fn create_trigger(
+        &mut self,
+        t: &ast::CreateTrigger,
+        kind: &StmtKind,
+    ) -> Result<(), ServerError> {
         let ast::TriggerTarget::Table(table) = &t.target else {
-            return Err(ServerError::new(40000, "DDL triggers are not supported by this version of sbroker."));
+            return Err(ServerError::new(
+                40000,
+                "DDL triggers are not supported by this version of sbroker.",
+            ));
         };
         if t.timing == ast::TriggerTiming::InsteadOf {
-            return Err(ServerError::new(40000, "INSTEAD OF triggers are not supported by this version of sbroker."));
+            return Err(ServerError::new(
+                40000,
+                "INSTEAD OF triggers are not supported by this version of sbroker.",
+            ));
         }
         let (db, tschema, tname) = self.split_name(table)?;
         let def = self
             .find_table(db, tschema.as_deref(), &tname)
-            .ok_or_else(|| ServerError::new(8197, format!("The object '{tname}' does not exist or is invalid for this operation.")))?;
+            .ok_or_else(|| {
+                ServerError::new(
+                    8197,
+                    format!(
+                        "The object '{tname}' does not exist or is invalid for this operation."
+                    ),
+                )
+            })?;
         let (_, schema, name) = self.split_name(&t.name)?;
         let schema = schema.unwrap_or_else(|| "dbo".into());
         let key = tables::table_key(&schema, &name);
@@ -219,7 +287,10 @@ impl Executor {
         match (t.mode, &existing) {
             (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
             (ast::CreateMode::Alter, None) => {
-                return Err(ServerError::new(208, format!("Invalid object name '{name}'.")));
+                return Err(ServerError::new(
+                    208,
+                    format!("Invalid object name '{name}'."),
+                ));
             }
             _ => {}
         }
@@ -240,7 +311,12 @@ impl Executor {
     }
 
     /// DROP FUNCTION / DROP TRIGGER.
-    pub(crate) fn drop_module(&mut self, kind: &str, name: &ast::ObjectName, if_exists: bool) -> Result<(), ServerError> {
+    pub(crate) fn drop_module(
+        &mut self,
+        kind: &str,
+        name: &ast::ObjectName,
+        if_exists: bool,
+    ) -> Result<(), ServerError> {
         let (db, schema, obj) = self.split_name(name)?;
         let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
         if self.load_module(db, kind, &key).is_some() {
@@ -249,8 +325,17 @@ impl Executor {
         if if_exists {
             return Ok(());
         }
-        let what = if kind == KIND_TRIGGER { "trigger" } else { "function" };
-        Err(ServerError::new(3701, format!("Cannot drop the {what} '{obj}', because it does not exist or you do not have permission.")))
+        let what = if kind == KIND_TRIGGER {
+            "trigger"
+        } else {
+            "function"
+        };
+        Err(ServerError::new(
+            3701,
+            format!(
+                "Cannot drop the {what} '{obj}', because it does not exist or you do not have permission."
+            ),
+        ))
     }
 
     /// Runs the AFTER triggers of a user table for one statement.
@@ -262,7 +347,9 @@ impl Executor {
         deleted: Vec<Vec<Value>>,
         sink: &mut dyn ResultSink,
     ) -> Result<(), ServerError> {
-        let TableRef::User(db, def) = t else { return Ok(()) };
+        let TableRef::User(db, def) = t else {
+            return Ok(());
+        };
         let table_key = tables::table_key(&def.schema, &def.name);
         let mods: Vec<StoredModule> = self.session.with_state(|st| {
             st.db(*db)
@@ -271,7 +358,10 @@ impl Executor {
                         .iter()
                         .filter(|((k, _), _)| k == KIND_TRIGGER)
                         .filter_map(|(_, v)| serde_json::from_slice::<StoredModule>(v).ok())
-                        .filter(|m| m.table.as_deref() == Some(table_key.as_str()) && m.events.iter().any(|e| e == event))
+                        .filter(|m| {
+                            m.table.as_deref() == Some(table_key.as_str())
+                                && m.events.iter().any(|e| e == event)
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -281,18 +371,39 @@ impl Executor {
         }
         let rel = |rows: Vec<Vec<Value>>, def: &TableDef| -> Result<Relation, ServerError> {
             let types = def.types()?;
-            Ok(Relation { cols: def.columns.iter().zip(types).map(|(c, ty)| col(&c.name, ty)).collect(), rows })
+            Ok(Relation {
+                cols: def
+                    .columns
+                    .iter()
+                    .zip(types)
+                    .map(|(c, ty)| col(&c.name, ty))
+                    .collect(),
+                rows,
+            })
         };
-        let tt = TriggerTables { inserted: rel(inserted, def)?, deleted: rel(deleted, def)? };
+        let tt = TriggerTables {
+            inserted: rel(inserted, def)?,
+            deleted: rel(deleted, def)?,
+        };
         let affected = tt.inserted.rows.len().max(tt.deleted.rows.len()) as i64;
         for m in mods {
             if self.depth >= NESTING_MAX {
-                return Err(ServerError::new(217, "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32)."));
+                return Err(ServerError::new(
+                    217,
+                    "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).",
+                ));
             }
-            let stmts = sbroker_tsql::parse_batch(&m.source).map_err(|e| ServerError::new(e.number, e.message))?;
-            let Some(StmtKind::CreateTrigger(trg)) = stmts.into_iter().next().map(|s| s.kind) else { continue };
+            let stmts = sbroker_tsql::parse_batch(&m.source)
+                .map_err(|e| ServerError::new(e.number, e.message))?;
+            let Some(StmtKind::CreateTrigger(trg)) = stmts.into_iter().next().map(|s| s.kind)
+            else {
+                continue;
+            };
             self.trigger_tables.push(tt.clone());
-            self.frames.push(Frame { procedure: Some(m.name.clone()), ..Frame::default() });
+            self.frames.push(Frame {
+                procedure: Some(m.name.clone()),
+                ..Frame::default()
+            });
             self.depth += 1;
             let saved_rowcount = self.rowcount;
             self.rowcount = affected;

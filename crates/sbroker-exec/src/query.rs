@@ -46,6 +46,9 @@ pub(crate) enum TableRef {
     Var(String),
 }
 
+/// Rows of a table with their row ids.
+pub(crate) type RowsWithIds = Vec<(i64, Vec<Value>)>;
+
 pub(crate) fn col(name: &str, ty: SqlType) -> RelCol {
     RelCol {
         table: None,
@@ -163,15 +166,12 @@ impl Executor {
         }
         Err(ServerError::new(
             208,
-            format!("Invalid object name '{obj}'."),
+            format!("Invalid object name '{name}'."),
         ))
     }
 
     /// Rows of a table with their row ids.
-    pub(crate) fn table_rows(
-        &self,
-        t: &TableRef,
-    ) -> Result<(TableDef, Vec<(i64, Vec<Value>)>), ServerError> {
+    pub(crate) fn table_rows(&self, t: &TableRef) -> Result<(TableDef, RowsWithIds), ServerError> {
         match t {
             TableRef::User(db, def) => {
                 let raw: Vec<(i64, std::sync::Arc<Vec<u8>>)> = self.session.with_state(|st| {
@@ -245,21 +245,20 @@ impl Executor {
                 let obj = name.name().map(|i| i.value.clone()).unwrap_or_default();
                 let qual = alias.as_ref().map_or(obj.clone(), |a| a.value.clone());
                 // Inside a trigger, `inserted` and `deleted` are tables.
-                if name.parts.len() == 1 {
-                    if let Some(rel) = self.trigger_table(&obj) {
-                        return Ok(rel.qualify(&qual));
-                    }
+                if name.parts.len() == 1
+                    && let Some(rel) = self.trigger_table(&obj)
+                {
+                    return Ok(rel.qualify(&qual));
                 }
                 // CTEs shadow everything else.
-                if name.parts.len() == 1 {
-                    if let Some((_, rel)) = self
+                if name.parts.len() == 1
+                    && let Some((_, rel)) = self
                         .ctes
                         .iter()
                         .rev()
                         .find(|(n, _)| n.eq_ignore_ascii_case(&obj))
-                    {
-                        return Ok(rel.clone().qualify(&qual));
-                    }
+                {
+                    return Ok(rel.clone().qualify(&qual));
                 }
                 let schema = name.schema().map(|i| i.value.to_ascii_lowercase());
                 if matches!(schema.as_deref(), Some("sys") | Some("information_schema")) {
@@ -297,7 +296,7 @@ impl Executor {
                 }
                 Err(ServerError::new(
                     208,
-                    format!("Invalid object name '{obj}'."),
+                    format!("Invalid object name '{name}'."),
                 ))
             }
             TableSource::Variable { name, alias } => {
@@ -374,6 +373,7 @@ impl Executor {
     }
 
     /// FROM list with joins → one relation.
+    #[allow(clippy::wrong_self_convention)]
     fn from_relation(
         &mut self,
         from: &[ast::TableWithJoins],
@@ -472,15 +472,15 @@ impl Executor {
                 out_rows.push(combined);
             }
         }
-        if matches!(j.kind, JoinKind::RightOuter | JoinKind::FullOuter) {
-            if let Some(r) = &right_static {
-                for (ri, rrow) in r.rows.iter().enumerate() {
-                    if !right_matched.get(ri).copied().unwrap_or(true) {
-                        let mut combined: Vec<Value> =
-                            std::iter::repeat_n(Value::Null, left.cols.len()).collect();
-                        combined.extend(rrow.iter().cloned());
-                        out_rows.push(combined);
-                    }
+        if matches!(j.kind, JoinKind::RightOuter | JoinKind::FullOuter)
+            && let Some(r) = &right_static
+        {
+            for (ri, rrow) in r.rows.iter().enumerate() {
+                if !right_matched.get(ri).copied().unwrap_or(true) {
+                    let mut combined: Vec<Value> =
+                        std::iter::repeat_n(Value::Null, left.cols.len()).collect();
+                    combined.extend(rrow.iter().cloned());
+                    out_rows.push(combined);
                 }
             }
         }
@@ -614,12 +614,12 @@ impl Executor {
                 .cloned()
                 .unwrap_or(Value::Null));
         }
-        if let Expr::Column(name) = e {
-            if name.parts.len() == 1 {
-                let n = name.name().map(|i| i.value.as_str()).unwrap_or_default();
-                if let Some(i) = out_cols.iter().position(|c| c.name.eq_ignore_ascii_case(n)) {
-                    return Ok(out_vals.get(i).cloned().unwrap_or(Value::Null));
-                }
+        if let Expr::Column(name) = e
+            && name.parts.len() == 1
+        {
+            let n = name.name().map(|i| i.value.as_str()).unwrap_or_default();
+            if let Some(i) = out_cols.iter().position(|c| c.name.eq_ignore_ascii_case(n)) {
+                return Ok(out_vals.get(i).cloned().unwrap_or(Value::Null));
             }
         }
         self.eval(e, src)
@@ -660,6 +660,7 @@ impl Executor {
             })
             || sel.having.as_ref().is_some_and(has_aggregate);
         // Each output unit: a representative row and, when grouping, the group's rows.
+        #[allow(clippy::type_complexity)]
         let units: Vec<(Vec<Value>, Option<Vec<Vec<Value>>>)> = if aggregate {
             let mut groups: Vec<(Vec<Value>, Vec<Vec<Value>>)> = Vec::new();
             for r in rows {
@@ -819,10 +820,10 @@ impl Executor {
         rows.truncate(limit);
         // Types from values where the static guess was unknown.
         for (i, c) in out_cols.iter_mut().enumerate() {
-            if c.ty == SqlType::Int {
-                if let Some(v) = rows.iter().filter_map(|r| r.get(i)).find(|v| !v.is_null()) {
-                    c.ty = v.sql_type();
-                }
+            if c.ty == SqlType::Int
+                && let Some(v) = rows.iter().filter_map(|r| r.get(i)).find(|v| !v.is_null())
+            {
+                c.ty = v.sql_type();
             }
         }
         Ok(Relation {
@@ -861,20 +862,73 @@ fn default_column_name(e: &Expr) -> String {
 }
 
 /// A best-effort static type of a select expression; `Int` means "learn from values".
-fn static_type(
-    e: &Expr,
-    cols: &[RelCol],
-    var_type: &dyn Fn(&str) -> Option<SqlType>,
-) -> SqlType {
+fn static_type(e: &Expr, cols: &[RelCol], var_type: &dyn Fn(&str) -> Option<SqlType>) -> SqlType {
     match e {
         // A variable's declared type, even when it holds NULL.
         Expr::Variable(v) => var_type(v).unwrap_or(SqlType::Int),
         Expr::Nested(inner) => static_type(inner, cols, var_type),
+        Expr::Literal(ast::Literal::String { national, .. }) => {
+            if *national {
+                nvarchar(4000)
+            } else {
+                SqlType::VarChar(StrLen::Len(8000))
+            }
+        }
+        // String concatenation keeps the string type even when the result is NULL.
+        Expr::Binary {
+            left,
+            op: ast::BinaryOp::Add,
+            right,
+        } => {
+            let l = static_type(left, cols, var_type);
+            let r = static_type(right, cols, var_type);
+            let is_str = |t: &SqlType| {
+                matches!(
+                    t,
+                    SqlType::VarChar(_)
+                        | SqlType::NVarChar(_)
+                        | SqlType::Char(_)
+                        | SqlType::NChar(_)
+                )
+            };
+            let is_null = |e: &Expr| matches!(e, Expr::Literal(ast::Literal::Null));
+            if (is_str(&l) || is_null(left))
+                && (is_str(&r) || is_null(right))
+                && !(is_null(left) && is_null(right))
+            {
+                if matches!(l, SqlType::NVarChar(_) | SqlType::NChar(_))
+                    || matches!(r, SqlType::NVarChar(_) | SqlType::NChar(_))
+                {
+                    nvarchar(4000)
+                } else {
+                    SqlType::VarChar(StrLen::Len(8000))
+                }
+            } else {
+                SqlType::Int
+            }
+        }
+        // Functions that may return NULL: their declared result types.
+        Expr::Function(f) if f.name.parts.len() == 1 => {
+            let name = f
+                .name
+                .name()
+                .map(|i| i.value.to_ascii_uppercase())
+                .unwrap_or_default();
+            match name.as_str() {
+                "ERROR_MESSAGE" | "GET_TRANSMISSION_STATUS" => nvarchar(4000),
+                "ERROR_PROCEDURE" | "DB_NAME" | "OBJECT_NAME" | "USER_NAME" | "SUSER_SNAME"
+                | "SCHEMA_NAME" => nvarchar(128),
+                "NEWID" => SqlType::UniqueIdentifier,
+                "GETDATE" | "GETUTCDATE" => SqlType::DateTime,
+                "SYSDATETIME" | "SYSUTCDATETIME" => SqlType::DateTime2(7),
+                _ => SqlType::Int,
+            }
+        }
         Expr::Column(n) => {
             let name = n.name().map(|i| i.value.as_str()).unwrap_or_default();
             cols.iter()
                 .find(|c| c.name.eq_ignore_ascii_case(name))
-                .map_or(SqlType::Int, |c| c.ty.clone())
+                .map_or(SqlType::Int, |c| c.ty)
         }
         Expr::Cast { data_type, .. } | Expr::Convert { data_type, .. } => {
             crate::expr::sql_type_of(data_type, true).unwrap_or(SqlType::Int)

@@ -191,6 +191,42 @@ impl Executor {
         }
     }
 
+    /// Runs an INSERT/UPDATE/DELETE on a permanent table as one atomic statement, as SQL
+    /// Server does: if any row fails (PRIMARY KEY, NOT NULL, a trigger's error…) none of the
+    /// statement's changes remain. Autocommit statements get their own transaction; inside a
+    /// transaction a statement savepoint is used.
+    fn atomic_dml<T>(
+        &mut self,
+        target: &DmlTarget,
+        f: impl FnOnce(&mut Self) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        if !matches!(self.dml_target(target), Ok(TableRef::User(..))) {
+            return f(self);
+        }
+        const SAVEPOINT: &str = "\u{1}sbroker-statement";
+        let auto = !self.session.in_transaction();
+        if auto {
+            self.session.begin_transaction()?;
+        } else {
+            self.session.save(SAVEPOINT)?;
+        }
+        let depth = self.session.trancount();
+        let result = f(self);
+        if auto {
+            // The statement (a trigger) may have ended the transaction itself.
+            if self.session.in_transaction() && self.session.trancount() == depth {
+                if result.is_ok() {
+                    self.session.commit()?;
+                } else {
+                    let _ = self.session.rollback();
+                }
+            }
+        } else if result.is_err() && self.session.has_savepoint(SAVEPOINT) {
+            let _ = self.session.rollback_to_savepoint(SAVEPOINT);
+        }
+        result
+    }
+
     /// Restores #temp tables after a rollback: to the savepoint `name`, or (None) to the
     /// start of the transaction.
     pub(crate) fn temp_rollback(&mut self, name: Option<&str>) {
@@ -227,15 +263,15 @@ impl Executor {
                 self.exec_select(q, sink)?;
             }
             StmtKind::Insert(i) => {
-                let n = self.exec_insert(i, sink)?;
+                let n = self.atomic_dml(&i.target, |ex| ex.exec_insert(i, sink))?;
                 self.report_rows(n, sink);
             }
             StmtKind::Update(u) => {
-                let n = self.exec_update(u, sink)?;
+                let n = self.atomic_dml(&u.target, |ex| ex.exec_update(u, sink))?;
                 self.report_rows(n, sink);
             }
             StmtKind::Delete(d) => {
-                let n = self.exec_delete(d, sink)?;
+                let n = self.atomic_dml(&d.target, |ex| ex.exec_delete(d, sink))?;
                 self.report_rows(n, sink);
             }
             StmtKind::Declare(vars) => {
@@ -636,15 +672,15 @@ impl Executor {
         sink: &mut dyn ResultSink,
     ) -> Result<(), ServerError> {
         // SELECT … INTO #t creates a table from the result.
-        if let ast::SetExpr::Select(sel) = &q.body {
-            if let Some(into) = &sel.into {
-                let mut inner = q.clone();
-                if let ast::SetExpr::Select(s) = &mut inner.body {
-                    s.into = None;
-                }
-                let rel = self.run_query(&inner, None)?;
-                return self.select_into(into, rel, sink);
+        if let ast::SetExpr::Select(sel) = &q.body
+            && let Some(into) = &sel.into
+        {
+            let mut inner = q.clone();
+            if let ast::SetExpr::Select(s) = &mut inner.body {
+                s.into = None;
             }
+            let rel = self.run_query(&inner, None)?;
+            return self.select_into(into, rel, sink);
         }
         let assigning = matches!(&q.body, ast::SetExpr::Select(s) if s.items.iter().any(|i| matches!(i, ast::SelectItem::Assign { .. })));
         let rel = self.run_query(q, None)?;
@@ -876,13 +912,13 @@ impl Executor {
                 }
                 continue;
             }
-            if !set.get(i).copied().unwrap_or(false) {
-                if let Some(d) = &c.default {
-                    let e = parse_expr(d)?;
-                    let v = self.eval0(&e)?;
-                    if let Some(slot) = row.get_mut(i) {
-                        *slot = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
-                    }
+            if !set.get(i).copied().unwrap_or(false)
+                && let Some(d) = &c.default
+            {
+                let e = parse_expr(d)?;
+                let v = self.eval0(&e)?;
+                if let Some(slot) = row.get_mut(i) {
+                    *slot = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
                 }
             }
             if !c.nullable && row.get(i).is_none_or(Value::is_null) {
@@ -1042,14 +1078,14 @@ impl Executor {
             cols.push(RelCol {
                 table: Some("inserted".into()),
                 name: c.name.clone(),
-                ty: ty.clone(),
+                ty: *ty,
             });
         }
         for (c, ty) in def.columns.iter().zip(&types) {
             cols.push(RelCol {
                 table: Some("deleted".into()),
                 name: c.name.clone(),
-                ty: ty.clone(),
+                ty: *ty,
             });
         }
         let n = inserted.len().max(deleted.len());
@@ -1098,7 +1134,7 @@ impl Executor {
                         for (c, v) in cols.iter().zip(&vals) {
                             if c.table.as_deref() == Some(which.as_str()) {
                                 if i == 0 {
-                                    result.cols.push(col(&c.name, c.ty.clone()));
+                                    result.cols.push(col(&c.name, c.ty));
                                 }
                                 row.push(v.clone());
                             }
@@ -1165,10 +1201,10 @@ impl Executor {
                 group: None,
                 outer: None,
             };
-            if let Some(w) = &u.selection {
-                if self.eval_pred(w, &ctx)? != Some(true) {
-                    continue;
-                }
+            if let Some(w) = &u.selection
+                && self.eval_pred(w, &ctx)? != Some(true)
+            {
+                continue;
             }
             let mut new = row.clone();
             for a in &u.assignments {
@@ -1300,12 +1336,22 @@ impl Executor {
             Some(e) => e.object_id,
             None => self.session.allocate_object_id()?,
         };
-        let stmt = Stmt::new(kind.clone(), 1);
+        // Keep the batch text when the batch is just this procedure (SQL Server's rule), so
+        // error lines inside it count from the start of the batch; else the canonical text.
+        let batch_is_proc = matches!(
+            sbroker_tsql::parse_batch(&self.batch_text).as_deref(),
+            Ok([only]) if only.kind == *kind
+        );
+        let source = if batch_is_proc {
+            self.batch_text.to_string()
+        } else {
+            Stmt::new(kind.clone(), 1).to_string()
+        };
         let sp = StoredProc {
             object_id,
             schema,
             name,
-            source: stmt.to_string(),
+            source,
             create_ts: now_ts(),
         };
         let bytes = serde_json::to_vec(&sp).map_err(|e| ServerError::new(40000, e.to_string()))?;
@@ -1333,10 +1379,10 @@ impl Executor {
                 .cloned()
         });
         let Some(raw) = raw else { return Ok(None) };
-        if let Some((bytes, p)) = self.proc_cache.get(&(db, key.clone())) {
-            if Arc::ptr_eq(bytes, &raw) {
-                return Ok(Some((db, p.clone())));
-            }
+        if let Some((bytes, p)) = self.proc_cache.get(&(db, key.clone()))
+            && Arc::ptr_eq(bytes, &raw)
+        {
+            return Ok(Some((db, p.clone())));
         }
         let sp: StoredProc =
             serde_json::from_slice(&raw).map_err(|e| ServerError::new(40000, e.to_string()))?;
@@ -1488,8 +1534,7 @@ impl Executor {
                         ));
                     }
                 };
-                let mut params: Vec<(String, SqlType, Option<Value>, bool, Option<String>)> =
-                    Vec::new();
+                let mut params: Vec<ParamDecl> = Vec::new();
                 if let Some(decl) = args.next() {
                     let decl = self.eval0(&decl.value)?.to_display_string();
                     params = parse_param_decls(&decl)?;
@@ -1503,25 +1548,24 @@ impl Executor {
                     };
                     if let Some(p) = slot {
                         p.2 = Some(v);
-                        if a.output {
-                            if let Expr::Variable(var) = &a.value {
-                                p.4 = Some(var.clone());
-                            }
+                        if a.output
+                            && let Expr::Variable(var) = &a.value
+                        {
+                            p.4 = Some(var.clone());
                         }
                     }
                 }
                 let bind: Vec<(String, SqlType, Value)> = params
                     .iter()
-                    .map(|p| (p.0.clone(), p.1.clone(), p.2.clone().unwrap_or(Value::Null)))
+                    .map(|p| (p.0.clone(), p.1, p.2.clone().unwrap_or(Value::Null)))
                     .collect();
                 let outs = self.dynamic_sql(&sql, bind, sink)?;
                 for p in &params {
-                    if let (true, Some(var)) = (p.3, &p.4) {
-                        if let Some((_, v)) =
+                    if let (true, Some(var)) = (p.3, &p.4)
+                        && let Some((_, v)) =
                             outs.iter().find(|(n, _)| n.eq_ignore_ascii_case(&p.0))
-                        {
-                            self.set_var(var, v.clone())?;
-                        }
+                    {
+                        self.set_var(var, v.clone())?;
                     }
                 }
                 0
@@ -1580,10 +1624,11 @@ impl Executor {
                 .or_else(|| args.get(i).filter(|a| a.name.is_none()));
             let v = match given {
                 Some(a) => {
-                    if a.output && param.output {
-                        if let Expr::Variable(var) = &a.value {
-                            outputs.push((param.name.clone(), var.clone()));
-                        }
+                    if a.output
+                        && param.output
+                        && let Expr::Variable(var) = &a.value
+                    {
+                        outputs.push((param.name.clone(), var.clone()));
                     }
                     self.eval0(&a.value)?
                 }
@@ -1609,13 +1654,13 @@ impl Executor {
             );
         }
         for a in args {
-            if let Some(n) = &a.name {
-                if !p.params.iter().any(|x| x.name.eq_ignore_ascii_case(n)) {
-                    return Err(ServerError::new(
-                        8145,
-                        format!("{n} is not a parameter for procedure {}.", p.name),
-                    ));
-                }
+            if let Some(n) = &a.name
+                && !p.params.iter().any(|x| x.name.eq_ignore_ascii_case(n))
+            {
+                return Err(ServerError::new(
+                    8145,
+                    format!("{n} is not a parameter for procedure {}.", p.name),
+                ));
             }
         }
         let saved_db = self.session.database_id();
@@ -1656,18 +1701,17 @@ impl Executor {
                 "Maximum nesting level exceeded (limit 32).",
             ));
         }
-        let stmts = sbroker_tsql::parse_batch(sql)
-            .map_err(|e| {
-                ServerError::new(e.number, e.message)
-                    .at_line(e.line)
-                    .with_severity(15)
-            })?;
+        let stmts = sbroker_tsql::parse_batch(sql).map_err(|e| {
+            ServerError::new(e.number, e.message)
+                .at_line(e.line)
+                .with_severity(15)
+        })?;
         let mut frame = Frame::default();
         for (n, ty, v) in &params {
             frame.vars.insert(
                 n.to_ascii_lowercase(),
                 Var::Scalar {
-                    ty: ty.clone(),
+                    ty: *ty,
                     value: v.assign_to(ty)?,
                 },
             );
@@ -1675,7 +1719,9 @@ impl Executor {
         let saved_db = self.session.database_id();
         self.frames.push(frame);
         self.depth += 1;
+        let saved_text = std::mem::replace(&mut self.batch_text, Arc::from(sql));
         let r = self.exec_block(&stmts, sink);
+        self.batch_text = saved_text;
         self.depth -= 1;
         let frame = self.frames.pop();
         // USE inside dynamic SQL lasts only until the EXEC ends.
@@ -1751,12 +1797,11 @@ fn stored_of(ty: &SqlType) -> StoredType {
 fn parse_expr(text: &str) -> Result<Expr, ServerError> {
     let stmts = sbroker_tsql::parse_batch(&format!("SELECT {text}"))
         .map_err(|e| ServerError::new(e.number, e.message))?;
-    if let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind) {
-        if let ast::SetExpr::Select(s) = q.body {
-            if let Some(ast::SelectItem::Expr { expr, .. }) = s.items.into_iter().next() {
-                return Ok(expr);
-            }
-        }
+    if let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind)
+        && let ast::SetExpr::Select(s) = q.body
+        && let Some(ast::SelectItem::Expr { expr, .. }) = s.items.into_iter().next()
+    {
+        return Ok(expr);
     }
     Err(ServerError::new(
         102,
@@ -1764,10 +1809,11 @@ fn parse_expr(text: &str) -> Result<Expr, ServerError> {
     ))
 }
 
+/// A parameter of sp_executesql: name, type, value, OUTPUT, the caller's variable.
+type ParamDecl = (String, SqlType, Option<Value>, bool, Option<String>);
+
 /// Parses `N'@a int, @b nvarchar(10) OUTPUT'` of sp_executesql.
-fn parse_param_decls(
-    decl: &str,
-) -> Result<Vec<(String, SqlType, Option<Value>, bool, Option<String>)>, ServerError> {
+fn parse_param_decls(decl: &str) -> Result<Vec<ParamDecl>, ServerError> {
     if decl.trim().is_empty() {
         return Ok(Vec::new());
     }
@@ -1801,7 +1847,7 @@ pub(crate) fn emit(sink: &mut dyn ResultSink, rel: &Relation) {
         .iter()
         .map(|c| crate::Column {
             name: c.name.clone(),
-            ty: c.ty.clone(),
+            ty: c.ty,
         })
         .collect();
     sink.result_set(&cols, &rel.rows);

@@ -11,7 +11,7 @@ use crate::tables::{KIND_PROC, KIND_TABLE, TableDef, datetime_or_sentinel, ts_to
 
 fn rel(cols: &[(&str, SqlType)], rows: Vec<Vec<Value>>) -> Relation {
     Relation {
-        cols: cols.iter().map(|(n, t)| col(n, t.clone())).collect(),
+        cols: cols.iter().map(|(n, t)| col(n, *t)).collect(),
         rows,
     }
 }
@@ -67,18 +67,18 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                     false,
                 ));
             }
-        } else if kind == KIND_PROC {
-            if let Ok(p) = serde_json::from_slice::<crate::stmt::StoredProc>(v) {
-                out.push((
-                    p.name.clone(),
-                    p.object_id,
-                    "P ",
-                    "SQL_STORED_PROCEDURE",
-                    p.create_ts,
-                    p.create_ts,
-                    false,
-                ));
-            }
+        } else if kind == KIND_PROC
+            && let Ok(p) = serde_json::from_slice::<crate::stmt::StoredProc>(v)
+        {
+            out.push((
+                p.name.clone(),
+                p.object_id,
+                "P ",
+                "SQL_STORED_PROCEDURE",
+                p.create_ts,
+                p.create_ts,
+                false,
+            ));
         }
     }
     out.sort_by_key(|o| o.1);
@@ -102,11 +102,11 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.service_message_types" => rel(
             &[
                 ("name", sysname()),
-                ("message_type_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("message_type_id", int),
+                ("principal_id", int),
                 ("validation", SqlType::Char(2)),
                 ("validation_desc", nvarchar(60)),
-                ("xml_collection_id", int.clone()),
+                ("xml_collection_id", int),
             ],
             d.message_types
                 .values()
@@ -129,8 +129,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.service_contracts" => rel(
             &[
                 ("name", sysname()),
-                ("service_contract_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("service_contract_id", int),
+                ("principal_id", int),
             ],
             d.contracts
                 .values()
@@ -139,8 +139,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         ),
         "sys.service_contract_message_usages" => rel(
             &[
-                ("service_contract_id", int.clone()),
-                ("message_type_id", int.clone()),
+                ("service_contract_id", int),
+                ("message_type_id", int),
                 ("is_sent_by_initiator", SqlType::Bit),
                 ("is_sent_by_target", SqlType::Bit),
             ],
@@ -159,10 +159,7 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 .collect(),
         ),
         "sys.service_contract_usages" => rel(
-            &[
-                ("service_id", int.clone()),
-                ("service_contract_id", int.clone()),
-            ],
+            &[("service_id", int), ("service_contract_id", int)],
             d.services
                 .values()
                 .flat_map(|sv| {
@@ -175,9 +172,9 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.services" => rel(
             &[
                 ("name", sysname()),
-                ("service_id", int.clone()),
-                ("principal_id", int.clone()),
-                ("service_queue_id", int.clone()),
+                ("service_id", int),
+                ("principal_id", int),
+                ("service_queue_id", int),
             ],
             d.services
                 .values()
@@ -192,10 +189,7 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 .collect(),
         ),
         "sys.service_queue_usages" => rel(
-            &[
-                ("service_id", int.clone()),
-                ("service_queue_id", int.clone()),
-            ],
+            &[("service_id", int), ("service_queue_id", int)],
             d.services
                 .values()
                 .map(|sv| vec![Value::Int(sv.id), Value::Int(sv.queue_id)])
@@ -204,10 +198,10 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.service_queues" => rel(
             &[
                 ("name", sysname()),
-                ("object_id", int.clone()),
-                ("principal_id", int.clone()),
-                ("schema_id", int.clone()),
-                ("parent_object_id", int.clone()),
+                ("object_id", int),
+                ("principal_id", int),
+                ("schema_id", int),
+                ("parent_object_id", int),
                 ("type", SqlType::Char(2)),
                 ("type_desc", nvarchar(60)),
                 ("create_date", SqlType::DateTime),
@@ -217,7 +211,7 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("is_schema_published", SqlType::Bit),
                 ("max_readers", SqlType::SmallInt),
                 ("activation_procedure", nvarchar(776)),
-                ("execute_as_principal_id", int.clone()),
+                ("execute_as_principal_id", int),
                 ("is_activation_enabled", SqlType::Bit),
                 ("is_receive_enabled", SqlType::Bit),
                 ("is_enqueue_enabled", SqlType::Bit),
@@ -260,16 +254,16 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                     ("conversation_handle", SqlType::UniqueIdentifier),
                     ("conversation_id", SqlType::UniqueIdentifier),
                     ("is_initiator", SqlType::TinyInt),
-                    ("service_contract_id", int.clone()),
+                    ("service_contract_id", int),
                     ("conversation_group_id", SqlType::UniqueIdentifier),
-                    ("service_id", int.clone()),
+                    ("service_id", int),
                     ("lifetime", SqlType::DateTime),
                     ("state", SqlType::Char(2)),
                     ("state_desc", nvarchar(60)),
                     ("far_service", nvarchar(256)),
                     ("far_broker_instance", nvarchar(128)),
-                    ("principal_id", int.clone()),
-                    ("far_principal_id", int.clone()),
+                    ("principal_id", int),
+                    ("far_principal_id", int),
                     ("outbound_session_key_identifier", SqlType::UniqueIdentifier),
                     ("inbound_session_key_identifier", SqlType::UniqueIdentifier),
                     ("security_timestamp", SqlType::DateTime),
@@ -278,11 +272,11 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                     ("last_send_tran_id", SqlType::Binary(6)),
                     ("end_dialog_sequence", SqlType::BigInt),
                     ("receive_sequence", SqlType::BigInt),
-                    ("receive_sequence_frag", int.clone()),
+                    ("receive_sequence_frag", int),
                     ("system_sequence", SqlType::BigInt),
                     ("first_out_of_order_sequence", SqlType::BigInt),
                     ("last_out_of_order_sequence", SqlType::BigInt),
-                    ("last_out_of_order_frag", int.clone()),
+                    ("last_out_of_order_frag", int),
                     ("is_system", SqlType::Bit),
                     ("priority", SqlType::TinyInt),
                 ],
@@ -325,7 +319,7 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.conversation_groups" => rel(
             &[
                 ("conversation_group_id", SqlType::UniqueIdentifier),
-                ("service_id", int.clone()),
+                ("service_id", int),
                 ("is_system", SqlType::Bit),
             ],
             d.groups
@@ -373,8 +367,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.databases" => rel(
             &[
                 ("name", sysname()),
-                ("database_id", int.clone()),
-                ("source_database_id", int.clone()),
+                ("database_id", int),
+                ("source_database_id", int),
                 ("owner_sid", SqlType::VarBinary(StrLen::Len(85))),
                 ("create_date", SqlType::DateTime),
                 ("compatibility_level", SqlType::TinyInt),
@@ -412,10 +406,10 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.objects" | "sys.all_objects" => rel(
             &[
                 ("name", sysname()),
-                ("object_id", int.clone()),
-                ("principal_id", int.clone()),
-                ("schema_id", int.clone()),
-                ("parent_object_id", int.clone()),
+                ("object_id", int),
+                ("principal_id", int),
+                ("schema_id", int),
+                ("parent_object_id", int),
                 ("type", SqlType::Char(2)),
                 ("type_desc", nvarchar(60)),
                 ("create_date", SqlType::DateTime),
@@ -445,8 +439,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
             rel(
                 &[
                     ("name", sysname()),
-                    ("object_id", int.clone()),
-                    ("schema_id", int.clone()),
+                    ("object_id", int),
+                    ("schema_id", int),
                     ("type", SqlType::Char(2)),
                     ("type_desc", nvarchar(60)),
                     ("create_date", SqlType::DateTime),
@@ -470,8 +464,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.schemas" => rel(
             &[
                 ("name", sysname()),
-                ("schema_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("schema_id", int),
+                ("principal_id", int),
             ],
             vec![
                 vec![s("dbo"), Value::Int(1), Value::Int(1)],
@@ -482,20 +476,27 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.database_principals" => rel(
             &[
                 ("name", sysname()),
-                ("principal_id", int.clone()),
+                ("principal_id", int),
                 ("type", SqlType::Char(1)),
                 ("type_desc", nvarchar(60)),
             ],
             d.principals
                 .values()
-                .map(|p| vec![s(&p.name), Value::Int(p.id), Value::VarChar(p.kind.clone()), s(&p.type_desc)])
+                .map(|p| {
+                    vec![
+                        s(&p.name),
+                        Value::Int(p.id),
+                        Value::VarChar(p.kind.clone()),
+                        s(&p.type_desc),
+                    ]
+                })
                 .collect(),
         ),
         "sys.routes" => rel(
             &[
                 ("name", sysname()),
-                ("route_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("route_id", int),
+                ("principal_id", int),
                 ("remote_service_name", nvarchar(256)),
                 ("broker_instance", nvarchar(128)),
                 ("lifetime", SqlType::DateTime),
@@ -521,21 +522,21 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.remote_service_bindings" => rel(
             &[
                 ("name", sysname()),
-                ("remote_service_binding_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("remote_service_binding_id", int),
+                ("principal_id", int),
                 ("remote_service_name", nvarchar(256)),
-                ("service_contract_id", int.clone()),
-                ("remote_principal_id", int.clone()),
+                ("service_contract_id", int),
+                ("remote_principal_id", int),
                 ("is_anonymous_on", SqlType::Bit),
             ],
             Vec::new(),
         ),
         "sys.conversation_priorities" => rel(
             &[
-                ("priority_id", int.clone()),
+                ("priority_id", int),
                 ("name", sysname()),
-                ("service_contract_id", int.clone()),
-                ("local_service_id", int.clone()),
+                ("service_contract_id", int),
+                ("local_service_id", int),
                 ("remote_service_name", nvarchar(256)),
                 ("priority", SqlType::TinyInt),
             ],
@@ -556,8 +557,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.xml_schema_collections" => rel(
             &[
                 ("name", sysname()),
-                ("xml_collection_id", int.clone()),
-                ("schema_id", int.clone()),
+                ("xml_collection_id", int),
+                ("schema_id", int),
             ],
             d.xml_collections
                 .values()
@@ -567,8 +568,8 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.certificates" => rel(
             &[
                 ("name", sysname()),
-                ("certificate_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("certificate_id", int),
+                ("principal_id", int),
                 ("is_active_for_begin_dialog", SqlType::Bit),
                 ("subject", nvarchar(4000)),
                 ("expiry_date", SqlType::DateTime),
@@ -581,36 +582,36 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
         "sys.endpoints" | "sys.service_broker_endpoints" | "sys.tcp_endpoints" => rel(
             &[
                 ("name", sysname()),
-                ("endpoint_id", int.clone()),
-                ("principal_id", int.clone()),
+                ("endpoint_id", int),
+                ("principal_id", int),
                 ("protocol", SqlType::TinyInt),
                 ("protocol_desc", nvarchar(60)),
                 ("type", SqlType::TinyInt),
                 ("type_desc", nvarchar(60)),
                 ("state", SqlType::TinyInt),
                 ("state_desc", nvarchar(60)),
-                ("port", int.clone()),
+                ("port", int),
             ],
             Vec::new(),
         ),
         "sys.dm_broker_queue_monitors" => rel(
             &[
-                ("database_id", int.clone()),
-                ("queue_id", int.clone()),
+                ("database_id", int),
+                ("queue_id", int),
                 ("state", nvarchar(32)),
                 ("last_empty_rowset_time", SqlType::DateTime),
                 ("last_activated_time", SqlType::DateTime),
-                ("tasks_waiting", int.clone()),
+                ("tasks_waiting", int),
             ],
             Vec::new(),
         ),
         "sys.dm_broker_activated_tasks" => rel(
             &[
-                ("spid", int.clone()),
+                ("spid", int),
                 ("database_id", SqlType::SmallInt),
-                ("queue_id", int.clone()),
+                ("queue_id", int),
                 ("procedure_name", nvarchar(776)),
-                ("execute_as", int.clone()),
+                ("execute_as", int),
             ],
             Vec::new(),
         ),

@@ -311,7 +311,7 @@ fn parse_expr(src: &str, ex: &mut Executor) -> Result<Expr, ServerError> {
 #[derive(Clone, Copy)]
 enum Item<'a, 'i> {
     Node(Node<'a, 'i>),
-    Attr(Node<'a, 'i>, &'a str),
+    Attr(&'a str),
 }
 
 fn name_matches(n: &Node<'_, '_>, prefix: &Option<String>, local: &str, ns: &Ns) -> bool {
@@ -352,7 +352,7 @@ fn step_items<'a, 'i>(ctx: Item<'a, 'i>, step: &Step, ns: &Ns) -> Vec<Item<'a, '
             for t in targets {
                 for at in t.attributes() {
                     if at.name() == a {
-                        out.push(Item::Attr(t, at.value()));
+                        out.push(Item::Attr(at.value()));
                     }
                 }
             }
@@ -387,7 +387,7 @@ fn step_items<'a, 'i>(ctx: Item<'a, 'i>, step: &Step, ns: &Ns) -> Vec<Item<'a, '
 
 fn item_string(i: &Item<'_, '_>) -> String {
     match i {
-        Item::Attr(_, v) => (*v).to_string(),
+        Item::Attr(v) => (*v).to_string(),
         Item::Node(n) if n.is_text() => n.text().unwrap_or_default().to_string(),
         Item::Node(n) => n
             .descendants()
@@ -490,7 +490,7 @@ pub(crate) fn nodes(
         Ok(select(doc, &e, &ns)
             .iter()
             .map(|i| match i {
-                Item::Attr(_, v) => sbroker_types::xml::escape_xml(v),
+                Item::Attr(v) => sbroker_types::xml::escape_xml(v),
                 Item::Node(n) => wrapped.get(n.range()).unwrap_or_default().to_string(),
             })
             .collect())

@@ -299,13 +299,28 @@ pub fn escape_xml(s: &str) -> String {
     out
 }
 
+/// Escapes `&`, `<` and `>` for XML element text (quotes need no escaping there, and
+/// SQL Server does not escape them).
+pub fn escape_xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The body of a Service Broker `http://schemas.microsoft.com/SQL/ServiceBroker/Error` message:
 /// `<Error xmlns="…"><Code>-8489</Code><Description>…</Description></Error>` as UTF-16LE with
 /// the `FF FE` byte order mark, no XML declaration.
 pub fn error_message_body(code: i32, description: &str) -> Vec<u8> {
     let text = format!(
         "<Error xmlns=\"{BROKER_ERROR_NS}\"><Code>{code}</Code><Description>{}</Description></Error>",
-        escape_xml(description)
+        escape_xml_text(description)
     );
     let mut out = vec![0xFF, 0xFE];
     out.extend(encode_utf16le(&text));

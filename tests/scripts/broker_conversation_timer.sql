@@ -1,0 +1,28 @@
+-- BEGIN CONVERSATION TIMER: a DialogTimer message arrives in the local queue only; errors 8426 and NULL handle 8418.
+CREATE DATABASE ct;
+GO
+USE ct;
+GO
+CREATE MESSAGE TYPE [//x/Req] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Reply] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Any];
+CREATE MESSAGE TYPE [//x/Other];
+CREATE CONTRACT [//x/Contract] ([//x/Req] SENT BY INITIATOR, [//x/Reply] SENT BY TARGET, [//x/Any] SENT BY ANY);
+CREATE QUEUE InitQ;
+CREATE QUEUE TargetQ;
+CREATE SERVICE [//x/Init] ON QUEUE InitQ;
+CREATE SERVICE [//x/Target] ON QUEUE TargetQ ([//x/Contract]);
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE [//x/Init] TO SERVICE '//x/Target' ON CONTRACT [//x/Contract] WITH ENCRYPTION = OFF;
+BEGIN CONVERSATION TIMER (@h) TIMEOUT = 1;
+SELECT CASE WHEN dialog_timer > '2000-01-01' THEN 1 ELSE 0 END AS timer_set FROM sys.conversation_endpoints WHERE conversation_handle = @h;
+WAITFOR (RECEIVE TOP (1) message_type_name, message_type_id, validation, message_body FROM InitQ), TIMEOUT 10000;
+SELECT COUNT(*) AS target_q FROM TargetQ;
+GO
+DECLARE @x UNIQUEIDENTIFIER = NEWID();
+BEGIN CONVERSATION TIMER (@x) TIMEOUT = 5;
+GO
+DECLARE @n UNIQUEIDENTIFIER;
+BEGIN CONVERSATION TIMER (@n) TIMEOUT = 5;
+GO

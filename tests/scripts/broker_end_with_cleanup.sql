@@ -1,0 +1,27 @@
+-- END CONVERSATION WITH CLEANUP removes the endpoint and its messages; the far side receives nothing.
+CREATE DATABASE ewc;
+GO
+USE ewc;
+GO
+CREATE MESSAGE TYPE [//x/Req] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Reply] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Any];
+CREATE MESSAGE TYPE [//x/Other];
+CREATE CONTRACT [//x/Contract] ([//x/Req] SENT BY INITIATOR, [//x/Reply] SENT BY TARGET, [//x/Any] SENT BY ANY);
+CREATE QUEUE InitQ;
+CREATE QUEUE TargetQ;
+CREATE SERVICE [//x/Init] ON QUEUE InitQ;
+CREATE SERVICE [//x/Target] ON QUEUE TargetQ ([//x/Contract]);
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE [//x/Init] TO SERVICE '//x/Target' ON CONTRACT [//x/Contract] WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<q/>');
+DECLARE @t UNIQUEIDENTIFIER;
+SELECT @t = conversation_handle FROM sys.conversation_endpoints WHERE is_initiator = 0;
+END CONVERSATION @t WITH CLEANUP;
+SELECT COUNT(*) AS target_endpoints FROM sys.conversation_endpoints WHERE is_initiator = 0;
+SELECT COUNT(*) AS target_q, (SELECT COUNT(*) FROM InitQ) AS init_q FROM TargetQ;
+SELECT state FROM sys.conversation_endpoints WHERE conversation_handle = @h;
+END CONVERSATION @h WITH CLEANUP;
+SELECT COUNT(*) AS endpoints FROM sys.conversation_endpoints;
+GO

@@ -1,0 +1,33 @@
+-- GET CONVERSATION GROUP: returns the next group without removing messages; NULL on an empty queue; WAITFOR form with TIMEOUT.
+CREATE DATABASE gcg;
+GO
+USE gcg;
+GO
+CREATE MESSAGE TYPE [//x/Req] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Reply] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Any];
+CREATE MESSAGE TYPE [//x/Other];
+CREATE CONTRACT [//x/Contract] ([//x/Req] SENT BY INITIATOR, [//x/Reply] SENT BY TARGET, [//x/Any] SENT BY ANY);
+CREATE QUEUE InitQ;
+CREATE QUEUE TargetQ;
+CREATE SERVICE [//x/Init] ON QUEUE InitQ;
+CREATE SERVICE [//x/Target] ON QUEUE TargetQ ([//x/Contract]);
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE [//x/Init] TO SERVICE '//x/Target' ON CONTRACT [//x/Contract] WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<a/>');
+DECLARE @g UNIQUEIDENTIFIER;
+BEGIN TRAN;
+GET CONVERSATION GROUP @g FROM TargetQ;
+SELECT CASE WHEN @g = (SELECT conversation_group_id FROM sys.conversation_endpoints WHERE is_initiator = 0) THEN 1 ELSE 0 END AS is_target_group,
+       @@ROWCOUNT AS rc;
+SELECT COUNT(*) AS still_queued FROM TargetQ;
+RECEIVE CAST(message_body AS NVARCHAR(MAX)) AS body FROM TargetQ WHERE conversation_group_id = @g;
+COMMIT;
+DECLARE @g2 UNIQUEIDENTIFIER = NEWID();
+GET CONVERSATION GROUP @g2 FROM TargetQ;
+SELECT @g2 AS empty_queue_group;
+SET @g2 = NEWID();
+WAITFOR (GET CONVERSATION GROUP @g2 FROM TargetQ), TIMEOUT 200;
+SELECT @g2 AS after_timeout;
+GO

@@ -1,0 +1,29 @@
+-- SELECT from a queue (WITH (NOLOCK)) does not remove messages; INSERT/UPDATE/DELETE on a queue fail.
+CREATE DATABASE qsd;
+GO
+USE qsd;
+GO
+CREATE MESSAGE TYPE [//x/Req] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Reply] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Any];
+CREATE MESSAGE TYPE [//x/Other];
+CREATE CONTRACT [//x/Contract] ([//x/Req] SENT BY INITIATOR, [//x/Reply] SENT BY TARGET, [//x/Any] SENT BY ANY);
+CREATE QUEUE InitQ;
+CREATE QUEUE TargetQ;
+CREATE SERVICE [//x/Init] ON QUEUE InitQ;
+CREATE SERVICE [//x/Target] ON QUEUE TargetQ ([//x/Contract]);
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE [//x/Init] TO SERVICE '//x/Target' ON CONTRACT [//x/Contract] WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<a/>');
+SELECT message_type_name, status FROM TargetQ WITH (NOLOCK);
+SELECT COUNT(*) AS still_there FROM dbo.TargetQ;
+GO
+DELETE FROM TargetQ;
+GO
+UPDATE TargetQ SET status = 0;
+GO
+INSERT INTO TargetQ (status) VALUES (1);
+GO
+SELECT COUNT(*) AS unchanged FROM TargetQ;
+GO

@@ -1,0 +1,44 @@
+-- RECEIVE errors: 8447 assignment mixed with columns, 8450 assignment with INTO, 208 unknown queue, 9617 disabled queue.
+CREATE DATABASE re;
+GO
+USE re;
+GO
+CREATE MESSAGE TYPE [//x/Req] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Reply] VALIDATION = WELL_FORMED_XML;
+CREATE MESSAGE TYPE [//x/Any];
+CREATE MESSAGE TYPE [//x/Other];
+CREATE CONTRACT [//x/Contract] ([//x/Req] SENT BY INITIATOR, [//x/Reply] SENT BY TARGET, [//x/Any] SENT BY ANY);
+CREATE QUEUE InitQ;
+CREATE QUEUE TargetQ;
+CREATE SERVICE [//x/Init] ON QUEUE InitQ;
+CREATE SERVICE [//x/Target] ON QUEUE TargetQ ([//x/Contract]);
+GO
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE [//x/Init] TO SERVICE '//x/Target' ON CONTRACT [//x/Contract] WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<m>0</m>');
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<m>1</m>');
+SEND ON CONVERSATION @h MESSAGE TYPE [//x/Req] (N'<m>2</m>');
+GO
+DECLARE @t UNIQUEIDENTIFIER;
+RECEIVE @t = conversation_handle, message_body FROM TargetQ;
+GO
+DECLARE @t UNIQUEIDENTIFIER;
+DECLARE @tab TABLE (h UNIQUEIDENTIFIER);
+RECEIVE @t = conversation_handle FROM TargetQ INTO @tab;
+GO
+RECEIVE * FROM NoSuchQueue;
+GO
+ALTER QUEUE TargetQ WITH STATUS = OFF;
+GO
+RECEIVE * FROM TargetQ;
+GO
+BEGIN TRY
+    RECEIVE * FROM TargetQ;
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER() AS number, ERROR_MESSAGE() AS message;
+END CATCH
+GO
+ALTER QUEUE TargetQ WITH STATUS = ON;
+RECEIVE message_sequence_number FROM TargetQ;
+GO

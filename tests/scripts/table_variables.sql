@@ -1,0 +1,16 @@
+-- DECLARE @t TABLE: INSERT, SELECT, UPDATE, DELETE; table variables ignore ROLLBACK.
+CREATE DATABASE tvar;
+GO
+USE tvar;
+GO
+DECLARE @t TABLE (id INT PRIMARY KEY, v NVARCHAR(10));
+INSERT INTO @t VALUES (1, N'a'), (2, N'b');
+INSERT INTO @t (id, v) SELECT 3, N'c';
+UPDATE @t SET v = N'B' WHERE id = 2;
+DELETE FROM @t WHERE id = 1;
+SELECT id, v FROM @t ORDER BY id;
+BEGIN TRAN;
+INSERT INTO @t VALUES (4, N'd');
+ROLLBACK;
+SELECT COUNT(*) AS rows_after_rollback FROM @t;
+GO
