@@ -46,6 +46,20 @@ impl Executor {
         })
     }
 
+    /// A broker object name written as an identifier, or as a `@variable` holding it.
+    fn name_or_var(&mut self, id: &ast::Ident) -> Result<String, ServerError> {
+        if id.quote == ast::QuoteStyle::None && id.value.starts_with('@') {
+            return match self.get_var(&id.value)? {
+                Value::Null => Err(ServerError::new(
+                    8421,
+                    "The service, contract or message type name is missing (NULL variable).",
+                )),
+                v => Ok(v.to_display_string()),
+            };
+        }
+        Ok(id.value.clone())
+    }
+
     fn guid_arg(&mut self, e: &Expr, null_error: i32, what: &str) -> Result<Uuid, ServerError> {
         let v = self.eval(e, &RowCtx::EMPTY)?;
         match v {
@@ -299,7 +313,10 @@ impl Executor {
                         v => v.to_bytes_for_body()?,
                     },
                 };
-                let mt = s.message_type.as_ref().map(|m| m.value.clone());
+                let mt = match &s.message_type {
+                    Some(m) => Some(self.name_or_var(m)?),
+                    None => None,
+                };
                 self.session.send(&handles, mt.as_deref(), body)?;
             }
             StmtKind::Receive(r) => self.receive(r, eng::Wait::No, sink)?,
@@ -460,10 +477,13 @@ impl Executor {
             },
         };
         let args = eng::BeginDialog {
-            from_service: d.from_service.value.clone(),
+            from_service: self.name_or_var(&d.from_service)?,
             to_service: to,
             broker_instance,
-            contract: d.contract.as_ref().map(|c| c.value.clone()),
+            contract: match &d.contract {
+                Some(c) => Some(self.name_or_var(c)?),
+                None => None,
+            },
             related,
             lifetime_s,
             encryption: d.encryption.unwrap_or(true),

@@ -894,10 +894,42 @@ impl Executor {
             },
             "SCHEMA_NAME" => Value::NVarChar("dbo".into()),
             "SCHEMA_ID" => Value::Int(1),
+            "USER_NAME" if !vals.is_empty() => match as_i64(&v0)? {
+                None => Value::Null,
+                Some(id) => {
+                    let db = self.session.database_id();
+                    self.session
+                        .with_state(|st| {
+                            st.db(db).and_then(|d| {
+                                d.principals
+                                    .values()
+                                    .find(|p| i64::from(p.id) == id)
+                                    .map(|p| p.name.clone())
+                            })
+                        })
+                        .map_or(Value::Null, Value::NVarChar)
+                }
+            },
             "USER_NAME" | "CURRENT_USER" | "SESSION_USER" | "USER" => Value::NVarChar("dbo".into()),
             "SUSER_SNAME" | "SUSER_NAME" | "SYSTEM_USER" | "ORIGINAL_LOGIN" => {
                 Value::NVarChar("sa".into())
             }
+            "USER_ID" | "DATABASE_PRINCIPAL_ID" if !vals.is_empty() => match as_string(&v0)? {
+                None => Value::Null,
+                Some(n) => {
+                    let db = self.session.database_id();
+                    self.session
+                        .with_state(|st| {
+                            st.db(db).and_then(|d| {
+                                d.principals
+                                    .values()
+                                    .find(|p| p.name.eq_ignore_ascii_case(&n))
+                                    .map(|p| p.id)
+                            })
+                        })
+                        .map_or(Value::Null, Value::Int)
+                }
+            },
             "USER_ID" | "SUSER_ID" | "DATABASE_PRINCIPAL_ID" => Value::Int(1),
             "HOST_NAME" => Value::NVarChar("localhost".into()),
             "APP_NAME" => Value::NVarChar("sbroker".into()),

@@ -1318,6 +1318,14 @@ impl Executor {
         p: &ast::CreateProcedure,
         kind: &StmtKind,
     ) -> Result<(), ServerError> {
+        if let Some(ext) = &p.external_name {
+            return Err(ServerError::new(
+                40000,
+                format!(
+                    "CLR procedures (AS EXTERNAL NAME {ext}) are not supported by sbroker; write the procedure in T-SQL."
+                ),
+            ));
+        }
         let (db, schema, name) = self.split_name(&p.name)?;
         let schema = schema.unwrap_or_else(|| "dbo".into());
         let key = tables::table_key(&schema, &name);

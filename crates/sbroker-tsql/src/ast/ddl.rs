@@ -233,6 +233,8 @@ pub struct CreateProcedure {
     pub options: Vec<ModuleOption>,
     /// Body statements.
     pub body: Vec<Stmt>,
+    /// `AS EXTERNAL NAME assembly.class.method` (a CLR procedure; the body is empty).
+    pub external_name: Option<ObjectName>,
 }
 
 /// What a function returns.

@@ -355,6 +355,25 @@ pub enum StmtKind {
     // ----- general DDL -----
     /// `CREATE [OR ALTER] | ALTER PROC[EDURE] …` (see [`CreateProcedure`]).
     CreateProcedure(Box<CreateProcedure>),
+    /// `CREATE ASSEMBLY name [AUTHORIZATION owner] FROM expr [, …]
+    /// [WITH PERMISSION_SET = {SAFE | EXTERNAL_ACCESS | UNSAFE}]` (SQLCLR; parsed so
+    /// scripts can be read, not executable).
+    /// `ALTER ASSEMBLY name …` (SQLCLR; only the name is kept).
+    AlterAssembly {
+        /// Assembly name.
+        name: Ident,
+    },
+    /// `CREATE ASSEMBLY …`.
+    CreateAssembly {
+        /// Assembly name.
+        name: Ident,
+        /// Owner.
+        authorization: Option<Ident>,
+        /// Assembly bits or paths.
+        from: Vec<expr::Expr>,
+        /// PERMISSION_SET.
+        permission_set: Option<Ident>,
+    },
     /// `CREATE [OR ALTER] | ALTER FUNCTION …` (see [`CreateFunction`]).
     CreateFunction(Box<CreateFunction>),
     /// `CREATE [OR ALTER] | ALTER TRIGGER …` (see [`CreateTrigger`]).

@@ -77,6 +77,14 @@ impl Display for Ident {
             QuoteStyle::None if self.value.is_empty() || is_regular_ident(&self.value) => {
                 f.write_str(&self.value)
             }
+            // A name given in a variable (`FROM SERVICE @svc`): printed as the variable.
+            QuoteStyle::None
+                if self.value.len() > 1
+                    && self.value.starts_with('@')
+                    && is_regular_ident(self.value.trim_start_matches('@')) =>
+            {
+                f.write_str(&self.value)
+            }
             QuoteStyle::DoubleQuote => write!(f, "\"{}\"", self.value.replace('"', "\"\"")),
             _ => write!(f, "[{}]", self.value.replace(']', "]]")),
         }

@@ -427,8 +427,28 @@ impl Display for StmtKind {
                     write!(f, " {}", Commas(&p.params))?;
                 }
                 write_module_options(f, &p.options)?;
+                if let Some(ext) = &p.external_name {
+                    return write!(f, " AS EXTERNAL NAME {ext}");
+                }
                 f.write_str(" AS\n")?;
                 write_stmts(f, &p.body)
+            }
+            StmtKind::AlterAssembly { name } => write!(f, "ALTER ASSEMBLY {name}"),
+            StmtKind::CreateAssembly {
+                name,
+                authorization,
+                from,
+                permission_set,
+            } => {
+                write!(f, "CREATE ASSEMBLY {name}")?;
+                if let Some(a) = authorization {
+                    write!(f, " AUTHORIZATION {a}")?;
+                }
+                write!(f, " FROM {}", Commas(from))?;
+                if let Some(p) = permission_set {
+                    write!(f, " WITH PERMISSION_SET = {p}")?;
+                }
+                Ok(())
             }
             StmtKind::CreateFunction(x) => {
                 write!(

@@ -744,7 +744,7 @@ impl Parser<'_> {
         self.eat_kw("CONVERSATION");
         let handle = self.parse_var()?;
         self.expect_kws(&["FROM", "SERVICE"])?;
-        let from_service = self.parse_ident()?;
+        let from_service = self.parse_ident_or_var()?;
         self.expect_kws(&["TO", "SERVICE"])?;
         let to_service = self.parse_expr()?;
         let broker_instance = if self.eat_sym(Sym::Comma) {
@@ -753,7 +753,7 @@ impl Parser<'_> {
             None
         };
         let contract = if self.eat_kws(&["ON", "CONTRACT"]) {
-            Some(self.parse_ident()?)
+            Some(self.parse_ident_or_var()?)
         } else {
             None
         };
@@ -831,7 +831,7 @@ impl Parser<'_> {
             self.comma_list(|p| p.parse_expr())?
         };
         let message_type = if self.eat_kws(&["MESSAGE", "TYPE"]) {
-            Some(self.parse_ident()?)
+            Some(self.parse_ident_or_var()?)
         } else {
             None
         };

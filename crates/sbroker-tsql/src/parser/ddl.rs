@@ -22,6 +22,29 @@ impl Parser<'_> {
                 self.parse_module(CreateMode::Create)
             }
             "TABLE" => self.parse_create_table(),
+            "ASSEMBLY" => {
+                self.pos += 1;
+                let name = self.parse_ident()?;
+                let authorization = self.parse_opt_authorization()?;
+                self.expect_kw("FROM")?;
+                let from = self.comma_list(|p| p.parse_expr())?;
+                let permission_set = if self.eat_kw("WITH") {
+                    let opt = self.parse_ident_any()?;
+                    if !opt.value.eq_ignore_ascii_case("PERMISSION_SET") {
+                        return Err(self.err());
+                    }
+                    self.expect_sym(Sym::Eq)?;
+                    Some(self.parse_ident_any()?)
+                } else {
+                    None
+                };
+                Ok(StmtKind::CreateAssembly {
+                    name,
+                    authorization,
+                    from,
+                    permission_set,
+                })
+            }
             "UNIQUE" | "CLUSTERED" | "NONCLUSTERED" | "INDEX" => self.parse_create_index(),
             "SCHEMA" => {
                 self.pos += 1;
@@ -89,6 +112,30 @@ impl Parser<'_> {
                 self.parse_module(CreateMode::Alter)
             }
             "TABLE" => self.parse_alter_table(),
+            "ASSEMBLY" => {
+                // `ALTER ASSEMBLY name { ADD FILE FROM expr [AS expr] [, …] | DROP FILE …
+                // | FROM expr | WITH … }` — SQLCLR; only the name is kept.
+                self.pos += 1;
+                let name = self.parse_ident()?;
+                if self.eat_kws(&["ADD", "FILE", "FROM"]) {
+                    self.comma_list(|p| {
+                        p.parse_expr()?;
+                        if p.eat_kw("AS") {
+                            p.parse_expr()?;
+                        }
+                        Ok(())
+                    })?;
+                } else if self.eat_kws(&["DROP", "FILE"]) {
+                    if !self.eat_kw("ALL") {
+                        self.comma_list(|p| p.parse_expr())?;
+                    }
+                } else if self.eat_kw("FROM") {
+                    self.parse_expr()?;
+                } else if self.eat_kw("WITH") {
+                    self.comma_list(|p| p.parse_generic_option())?;
+                }
+                Ok(StmtKind::AlterAssembly { name })
+            }
             "DATABASE" => self.parse_alter_database(),
             "MESSAGE" => self.parse_alter_message_type(),
             "QUEUE" => self.parse_alter_queue(),
@@ -263,6 +310,17 @@ impl Parser<'_> {
         };
         let options = self.parse_module_options()?;
         self.expect_kw("AS")?;
+        if self.eat_kws(&["EXTERNAL", "NAME"]) {
+            let external = self.parse_object_name()?;
+            return Ok(StmtKind::CreateProcedure(Box::new(CreateProcedure {
+                mode,
+                name,
+                params,
+                options,
+                body: Vec::new(),
+                external_name: Some(external),
+            })));
+        }
         let body = self.parse_statement_list(|_| false)?;
         Ok(StmtKind::CreateProcedure(Box::new(CreateProcedure {
             mode,
@@ -270,6 +328,7 @@ impl Parser<'_> {
             params,
             options,
             body,
+            external_name: None,
         })))
     }
 
@@ -414,6 +473,11 @@ impl Parser<'_> {
                 columns.push(self.parse_column_def()?);
             }
             if !self.eat_sym(Sym::Comma) {
+                // SQL Server also accepts a table constraint right after a column
+                // definition without a comma (`c INT NOT NULL PRIMARY KEY (a, b)`).
+                if self.at_table_constraint() {
+                    continue;
+                }
                 break;
             }
             if self.is_sym(Sym::RParen) {
@@ -439,6 +503,21 @@ impl Parser<'_> {
         } else {
             None
         }
+    }
+
+    /// Index storage options after a key's column list, accepted and ignored:
+    /// `[WITH ( option = value, … )] [ON filegroup]`.
+    fn skip_index_storage(&mut self) -> PResult<()> {
+        if self.is_kw("WITH") && self.is_sym_at(1, Sym::LParen) {
+            self.pos += 2;
+            self.comma_list(|p| p.parse_generic_option())?;
+            self.expect_sym(Sym::RParen)?;
+        }
+        if self.is_kw("ON") && !self.is_kw_at(1, "DELETE") && !self.is_kw_at(1, "UPDATE") {
+            self.pos += 1;
+            self.parse_ident_any()?;
+        }
+        Ok(())
     }
 
     /// `( col [ASC | DESC], … )`.
@@ -467,16 +546,14 @@ impl Parser<'_> {
         };
         let kind = if self.eat_kws(&["PRIMARY", "KEY"]) {
             let clustered = self.parse_opt_clustered();
-            TableConstraintKind::PrimaryKey {
-                clustered,
-                columns: self.parse_index_columns()?,
-            }
+            let columns = self.parse_index_columns()?;
+            self.skip_index_storage()?;
+            TableConstraintKind::PrimaryKey { clustered, columns }
         } else if self.eat_kw("UNIQUE") {
             let clustered = self.parse_opt_clustered();
-            TableConstraintKind::Unique {
-                clustered,
-                columns: self.parse_index_columns()?,
-            }
+            let columns = self.parse_index_columns()?;
+            self.skip_index_storage()?;
+            TableConstraintKind::Unique { clustered, columns }
         } else if self.eat_kws(&["FOREIGN", "KEY"]) {
             let columns = self.parse_paren_ident_list()?;
             self.expect_kw("REFERENCES")?;
@@ -558,6 +635,23 @@ impl Parser<'_> {
             } else {
                 None
             };
+            if cname.is_none() && self.is_kw("PRIMARY") && self.is_kw_at(1, "KEY") {
+                // `PRIMARY KEY (a, b)` after a column is a table constraint (no comma).
+                let save = self.pos;
+                self.pos += 2;
+                self.parse_opt_clustered();
+                let table_level = self.is_sym(Sym::LParen);
+                self.pos = save;
+                if table_level {
+                    break;
+                }
+            }
+            if cname.is_none() && self.eat_kw("INDEX") {
+                // Inline index (`INDEX ix [CLUSTERED | NONCLUSTERED]`): storage only, ignored.
+                self.parse_ident()?;
+                self.parse_opt_clustered();
+                continue;
+            }
             let kind = if self.eat_kw("NULL") {
                 ColumnConstraintKind::Null
             } else if self.eat_kws(&["NOT", "NULL"]) {
@@ -583,7 +677,14 @@ impl Parser<'_> {
                 let e = self.parse_expr()?;
                 self.expect_sym(Sym::RParen)?;
                 ColumnConstraintKind::Check(e)
-            } else if self.eat_kws(&["FOREIGN", "KEY", "REFERENCES"]) || self.eat_kw("REFERENCES") {
+            } else if self.eat_kws(&["FOREIGN", "KEY"]) {
+                // `FOREIGN KEY [(this_column)] REFERENCES …` on a column.
+                if self.is_sym(Sym::LParen) {
+                    self.parse_paren_ident_list()?;
+                }
+                self.expect_kw("REFERENCES")?;
+                ColumnConstraintKind::References(self.parse_references_rest()?)
+            } else if self.eat_kw("REFERENCES") {
                 ColumnConstraintKind::References(self.parse_references_rest()?)
             } else if self.eat_kw("ROWGUIDCOL") {
                 ColumnConstraintKind::RowGuidCol
@@ -740,7 +841,27 @@ impl Parser<'_> {
             DatabaseRef::Name(self.parse_ident()?)
         };
         self.expect_kw("SET")?;
-        let options = self.comma_list(|p| p.parse_generic_option())?;
+        let options = self.comma_list(|p| {
+            // `FILESTREAM ( NON_TRANSACTED_ACCESS = OFF, … )` and similar grouped options:
+            // the group is parsed and kept by name only (none of them affects the broker).
+            if matches!(p.peek(), Tok::Word { .. }) && p.is_sym_at(1, Sym::LParen) {
+                let name = p.parse_ident_any()?;
+                p.expect_sym(Sym::LParen)?;
+                p.comma_list(|q| q.parse_generic_option())?;
+                p.expect_sym(Sym::RParen)?;
+                return Ok(GenericOption {
+                    name,
+                    equals: false,
+                    value: None,
+                });
+            }
+            let o = p.parse_generic_option()?;
+            // `TARGET_RECOVERY_TIME = 60 SECONDS`: the unit is part of the value.
+            if !p.eat_kw("SECONDS") {
+                p.eat_kw("MINUTES");
+            }
+            Ok(o)
+        })?;
         let termination = if self.eat_kw("WITH") {
             if self.eat_kws(&["ROLLBACK", "IMMEDIATE"]) {
                 Some(Termination::RollbackImmediate)

@@ -82,25 +82,17 @@ pub(crate) struct Parser<'a> {
 }
 
 /// Statement kinds that must be preceded by `;` unless first in their list.
-fn requires_terminator(kind: &StmtKind, prev: Option<&StmtKind>) -> bool {
+fn requires_terminator(kind: &StmtKind) -> bool {
     match kind {
         StmtKind::Send(_)
         | StmtKind::Receive(_)
         | StmtKind::GetConversationGroup(_)
         | StmtKind::MoveConversation { .. } => true,
-        // WAITFOR is a reserved word, so it cannot continue a transaction statement; real
-        // code very often writes `BEGIN TRANSACTION` + newline + `WAITFOR (RECEIVE …)`
-        // (50 of 243 public scripts measured, docs/compatibility.md). Accept that; after
-        // any other unterminated statement the `;` stays required (spec 03 §0).
-        StmtKind::WaitFor(_) => !matches!(
-            prev,
-            Some(
-                StmtKind::BeginTransaction(_)
-                    | StmtKind::Commit(_)
-                    | StmtKind::Rollback(_)
-                    | StmtKind::SaveTransaction(_)
-            )
-        ),
+        // WAITFOR is a reserved word, so it cannot continue the previous statement, and
+        // SQL Server does not require the `;` before it: public code relies on that after
+        // BEGIN TRANSACTION, SET, RAISERROR … (52 of 243 scripts measured,
+        // docs/compatibility.md), although spec 03 §0 lists it with the others.
+        StmtKind::WaitFor(_) => false,
         _ => false,
     }
 }
@@ -343,6 +335,18 @@ impl<'a> Parser<'a> {
     }
 
     /// `@variable`.
+    /// `identifier | @variable` — names that real broker code passes in variables
+    /// (`FROM SERVICE @svc`, `ON CONTRACT @c`, `MESSAGE TYPE @t`). A variable is returned as
+    /// an undelimited [`Ident`] whose value starts with `@`; it prints back as the variable.
+    pub(crate) fn parse_ident_or_var(&mut self) -> PResult<Ident> {
+        if let Tok::Var(v) = self.peek() {
+            let id = Ident::new(v.clone());
+            self.pos += 1;
+            return Ok(id);
+        }
+        self.parse_ident()
+    }
+
     pub(crate) fn parse_var(&mut self) -> PResult<String> {
         match self.peek() {
             Tok::Var(v) => {
@@ -448,7 +452,7 @@ impl<'a> Parser<'a> {
             }
             let start = self.pos;
             let stmt = self.parse_statement()?;
-            if !terminated && requires_terminator(&stmt.kind, out.last().map(|s: &Stmt| &s.kind)) {
+            if !terminated && requires_terminator(&stmt.kind) {
                 return Err(self.error_at(start));
             }
             terminated = matches!(stmt.kind, StmtKind::Label(_));
