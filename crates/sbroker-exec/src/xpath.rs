@@ -269,10 +269,13 @@ impl Parser<'_> {
 struct Expr {
     steps: Vec<Step>,
     outer_pos: Option<usize>,
+    /// Starts with `/`: evaluated from the document, not from the context node.
+    absolute: bool,
 }
 
 fn parse_expr(src: &str, ex: &mut Executor) -> Result<Expr, ServerError> {
     let s = src.trim();
+    let absolute = s.trim_start_matches('(').trim_start().starts_with('/');
     let mut p = Parser {
         s: s.as_bytes(),
         i: 0,
@@ -295,7 +298,11 @@ fn parse_expr(src: &str, ex: &mut Executor) -> Result<Expr, ServerError> {
                 outer_pos = Some(n);
             }
         }
-        return Ok(Expr { steps, outer_pos });
+        return Ok(Expr {
+            steps,
+            outer_pos,
+            absolute,
+        });
     }
     let steps = p.path()?;
     p.ws();
@@ -305,6 +312,7 @@ fn parse_expr(src: &str, ex: &mut Executor) -> Result<Expr, ServerError> {
     Ok(Expr {
         steps,
         outer_pos: None,
+        absolute,
     })
 }
 
@@ -444,7 +452,21 @@ fn with_doc<T>(
 
 fn select<'a, 'i>(doc: &'a Document<'i>, e: &Expr, ns: &Ns) -> Vec<Item<'a, 'i>> {
     let root = doc.root_element();
-    let mut items = eval_steps(vec![Item::Node(root)], &e.steps, ns);
+    // A relative path starts at the context node: the single element of a fragment made
+    // by nodes() (`T.c.value('@id', 'int')`), else the document.
+    let start = if e.absolute {
+        root
+    } else {
+        let elems: Vec<Node<'a, 'i>> = root.children().filter(|n| n.is_element()).collect();
+        let text = root
+            .children()
+            .any(|n| n.is_text() && !n.text().unwrap_or_default().trim().is_empty());
+        match elems.as_slice() {
+            [only] if !text => *only,
+            _ => root,
+        }
+    };
+    let mut items = eval_steps(vec![Item::Node(start)], &e.steps, ns);
     if let Some(n) = e.outer_pos {
         items = items
             .get(n.saturating_sub(1))
@@ -463,6 +485,37 @@ pub(crate) fn value(
     ex: &mut Executor,
 ) -> Result<Option<String>, ServerError> {
     let (ns, body) = parse_prolog(path, with);
+    // A few XPath functions around a path: count(), local-name(), name(), string(), data().
+    for f in ["count", "local-name", "name", "string", "data", "sum"] {
+        let Some(inner) = body
+            .strip_prefix(f)
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('('))
+            .and_then(|r| r.strip_suffix(')'))
+        else {
+            continue;
+        };
+        let inner = if inner.trim().is_empty() { "." } else { inner };
+        let e = parse_expr(inner, ex)?;
+        return with_doc(xml, |doc| {
+            let items = select(doc, &e, &ns);
+            Ok(match f {
+                "count" => Some(items.len().to_string()),
+                "sum" => Some(
+                    items
+                        .iter()
+                        .filter_map(|i| item_string(i).trim().parse::<f64>().ok())
+                        .sum::<f64>()
+                        .to_string(),
+                ),
+                "local-name" | "name" => items.first().map(|i| match i {
+                    Item::Node(n) if n.is_element() => n.tag_name().name().to_string(),
+                    _ => String::new(),
+                }),
+                _ => items.first().map(item_string),
+            })
+        });
+    }
     let e = parse_expr(&body, ex)?;
     with_doc(xml, |doc| {
         let items = select(doc, &e, &ns);
