@@ -6,6 +6,8 @@
 mod output;
 
 use std::io::Read;
+
+use sbroker_tsql::sqlcmd::{self, SqlcmdOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +37,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// sqlcmd scripting variable, `-v name=value` (repeatable); used by `$(name)`.
+        #[arg(short = 'v', long = "var", value_parser = parse_var, action = clap::ArgAction::Append)]
+        vars: Vec<(String, String)>,
         /// Script files; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<String>,
@@ -49,15 +54,23 @@ fn main() -> ExitCode {
         Command::Run {
             data,
             format,
+            vars,
             files,
-        } => run(&data, format, &files),
+        } => run(&data, format, &files, &vars),
         Command::Bench(args) => {
             ExitCode::from(u8::try_from(sbroker_bench::main_with(&args)).unwrap_or(1))
         }
     }
 }
 
-fn run(data: &PathBuf, format: Format, files: &[String]) -> ExitCode {
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected name=value, got '{s}'")),
+    }
+}
+
+fn run(data: &PathBuf, format: Format, files: &[String], vars: &[(String, String)]) -> ExitCode {
     let instance = match Instance::open(data) {
         Ok(i) => i,
         Err(e) => {
@@ -72,25 +85,65 @@ fn run(data: &PathBuf, format: Format, files: &[String]) -> ExitCode {
     let stdout = std::io::stdout();
     let mut printer = Printer::new(stdout.lock(), format);
     let mut failed = false;
-    for f in files {
-        let text = if f == "-" {
-            let mut s = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut s) {
+    // sqlcmd scripting (:setvar, $(var), :r, :on error) is understood in every file;
+    // variables and the :on error setting carry over from one file to the next.
+    let mut opts = SqlcmdOptions {
+        vars: vars.to_vec(),
+        ..SqlcmdOptions::default()
+    };
+    'files: for f in files {
+        let (text, name, dir) = if f == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
                 eprintln!("sbroker: cannot read standard input: {e}");
                 return ExitCode::from(2);
             }
-            s
+            let dir = std::env::current_dir().unwrap_or_default();
+            (sqlcmd::decode_script(&bytes), "(stdin)".to_string(), dir)
         } else {
-            match std::fs::read_to_string(f) {
-                Ok(s) => s,
+            match std::fs::read(f) {
+                Ok(bytes) => {
+                    let dir = std::path::Path::new(f)
+                        .parent()
+                        .map(std::path::Path::to_path_buf)
+                        .unwrap_or_default();
+                    (sqlcmd::decode_script(&bytes), f.clone(), dir)
+                }
                 Err(e) => {
                     eprintln!("sbroker: cannot read {f}: {e}");
                     return ExitCode::from(2);
                 }
             }
         };
-        if exec.execute_script(&text, &mut printer) {
-            failed = true;
+        opts.base_dir = dir;
+        let pre = match sqlcmd::preprocess(&text, &name, &opts) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("Sqlcmd: Error: {e}");
+                failed = true;
+                if opts.on_error_exit {
+                    break;
+                }
+                continue;
+            }
+        };
+        for w in &pre.warnings {
+            eprintln!("sbroker: {}:{}: {}", w.file, w.line, w.message);
+        }
+        for batch in &pre.batches {
+            for _ in 0..batch.count.max(1) {
+                if exec.execute_batch(&batch.text, &mut printer).failed {
+                    failed = true;
+                    if batch.on_error_exit {
+                        break 'files;
+                    }
+                }
+            }
+        }
+        opts.vars = pre.vars;
+        opts.on_error_exit = pre.on_error_exit;
+        if pre.exited {
+            break;
         }
     }
     // An open transaction at the end of the run is rolled back, as when a connection closes.
