@@ -92,6 +92,10 @@ pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) opts: Options,
+    /// Runs activation procedures (installed by the T-SQL layer).
+    pub(crate) activator: Mutex<Option<Arc<dyn crate::activation::Activator>>>,
+    /// Queue monitors and running activated tasks.
+    pub(crate) activation: Mutex<crate::activation::ActivationState>,
     shutdown: AtomicBool,
     next_spid: AtomicI32,
 }
@@ -194,6 +198,8 @@ impl Instance {
             store,
             clock: Arc::clone(&opts.clock),
             opts: opts.clone(),
+            activator: Mutex::new(None),
+            activation: Mutex::new(crate::activation::ActivationState::default()),
             shutdown: AtomicBool::new(false),
             next_spid: AtomicI32::new(51),
         });
@@ -233,6 +239,7 @@ impl Instance {
     /// The background thread calls this periodically; tests with a manual clock call it.
     pub fn run_background_once(&self) {
         crate::broker::background_pass(&self.inner, true);
+        crate::activation::monitor_pass(&self.inner, self.inner.clock.now());
     }
 
     /// Read access to the whole state (catalog views, diagnostics).
@@ -292,6 +299,7 @@ fn background_loop(weak: &Weak<Inner>) {
             last_full = Instant::now();
         }
         crate::broker::background_pass(&inner, full);
+        crate::activation::monitor_pass(&inner, inner.clock.now());
     }
 }
 

@@ -31,6 +31,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod activation;
 mod broker;
 mod catalog;
 mod instance;
@@ -43,6 +44,7 @@ mod xsd;
 
 use std::sync::Arc;
 
+pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,

@@ -272,6 +272,7 @@ pub fn receive(ctx: &mut Ctx<'_, '_>, args: &Receive) -> Result<Vec<QueueRow>, S
                 break Ok(rows);
             }
         } else if args.wait == Wait::No {
+            crate::activation::note_empty(ctx.inner, db, qid, ctx.now());
             break Ok(Vec::new());
         }
         if registered.is_none() {
@@ -280,7 +281,13 @@ pub fn receive(ctx: &mut Ctx<'_, '_>, args: &Receive) -> Result<Vec<QueueRow>, S
         }
         match ctx.wait_change(until) {
             Ok(true) => continue,
-            Ok(false) => break Ok(Vec::new()),
+            Ok(false) => {
+                if args.filter == ReceiveFilter::None {
+                    let now = ctx.now();
+                    crate::activation::note_empty(ctx.inner, db, qid, now);
+                }
+                break Ok(Vec::new());
+            }
             Err(e) => break Err(e),
         }
     };

@@ -9,6 +9,7 @@
 //! ends its batch; the next batch runs. The open transaction survives the error unless
 //! XACT_ABORT is on.
 
+pub mod activation;
 mod broker_stmt;
 mod expr;
 mod modules;

@@ -91,11 +91,20 @@ pub(crate) fn view(
     db: i32,
     name: &str,
 ) -> Result<Option<Relation>, ServerError> {
-    let spid = ex.session.spid();
-    ex.session.with_state(|st| build(st, db, name, spid))
+    let monitors = if name.starts_with("sys.dm_broker_") {
+        ex.session.instance().queue_monitors()
+    } else {
+        Vec::new()
+    };
+    ex.session.with_state(|st| build(st, db, name, &monitors))
 }
 
-fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>, ServerError> {
+fn build(
+    st: &State,
+    db: i32,
+    name: &str,
+    monitors: &[((i32, i32), sbroker_engine::Monitor)],
+) -> Result<Option<Relation>, ServerError> {
     let Some(d) = st.db(db) else { return Ok(None) };
     let int = SqlType::Int;
     let r = match name {
@@ -603,7 +612,19 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("last_activated_time", SqlType::DateTime),
                 ("tasks_waiting", int),
             ],
-            Vec::new(),
+            monitors
+                .iter()
+                .map(|((mdb, qid), m)| {
+                    vec![
+                        Value::Int(*mdb),
+                        Value::Int(*qid),
+                        s(m.state_desc()),
+                        m.last_empty.map_or(Value::Null, ts_to_datetime),
+                        m.last_activated.map_or(Value::Null, ts_to_datetime),
+                        Value::Int(st.waiting.get(&(*mdb, *qid)).copied().unwrap_or(0) as i32),
+                    ]
+                })
+                .collect(),
         ),
         "sys.dm_broker_activated_tasks" => rel(
             &[
@@ -613,7 +634,20 @@ fn build(st: &State, db: i32, name: &str, _spid: i32) -> Result<Option<Relation>
                 ("procedure_name", nvarchar(776)),
                 ("execute_as", int),
             ],
-            Vec::new(),
+            monitors
+                .iter()
+                .flat_map(|((mdb, qid), m)| {
+                    m.tasks.iter().map(move |t| {
+                        vec![
+                            Value::Int(t.spid),
+                            Value::SmallInt(*mdb as i16),
+                            Value::Int(*qid),
+                            s(&t.procedure),
+                            t.execute_as.map_or(Value::Null, Value::Int),
+                        ]
+                    })
+                })
+                .collect(),
         ),
         "sys.dm_broker_connections" | "sys.dm_broker_forwarded_messages" => rel(
             &[

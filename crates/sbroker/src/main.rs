@@ -81,6 +81,10 @@ fn run(data: &PathBuf, format: Format, files: &[String], vars: &[(String, String
             return ExitCode::from(2);
         }
     };
+    // Activation procedures run in background sessions; their output goes to stderr.
+    instance.set_activator(std::sync::Arc::new(
+        sbroker_exec::activation::TsqlActivator::stderr(),
+    ));
     let mut exec = Executor::new(&instance);
     let stdout = std::io::stdout();
     let mut printer = Printer::new(stdout.lock(), format);
