@@ -628,6 +628,12 @@ impl Drop for Session {
             let guard = self.inner.state.lock();
             rollback_txn(&self.inner, guard, tx);
         }
+        let mut st = self.inner.state.lock();
+        if !st.applocks.is_empty() {
+            crate::applock::release_holder(&mut st, crate::applock::Holder::Session(self.spid));
+            drop(st);
+            self.inner.changed.notify_all();
+        }
     }
 }
 
@@ -692,6 +698,9 @@ fn release_locks(st: &mut State, tx: &Txn) {
         if st.locks.get(l) == Some(&tx.id) {
             st.locks.remove(l);
         }
+    }
+    if !st.applocks.is_empty() {
+        crate::applock::release_txn(st, tx.id);
     }
 }
 

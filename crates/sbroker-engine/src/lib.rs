@@ -32,6 +32,7 @@
 //! ```
 
 pub mod activation;
+mod applock;
 mod broker;
 mod catalog;
 mod instance;
@@ -45,6 +46,7 @@ mod xsd;
 use std::sync::Arc;
 
 pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
+pub use applock::{AppLockMode, AppLockOwner};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,

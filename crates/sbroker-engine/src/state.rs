@@ -337,6 +337,8 @@ pub struct State {
     pub poisoned: bool,
     /// Endpoints handed to the transmitter for a retry pass.
     pub txq_dirty: bool,
+    /// Application locks (sp_getapplock) by (database, resource lowercased).
+    pub(crate) applocks: HashMap<(i32, String), Vec<crate::applock::Grant>>,
 }
 
 impl State {
@@ -354,6 +356,7 @@ impl State {
             waiting: HashMap::new(),
             poisoned: false,
             txq_dirty: false,
+            applocks: HashMap::new(),
         }
     }
 

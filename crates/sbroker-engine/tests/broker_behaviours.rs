@@ -563,3 +563,82 @@ fn waiting_receive_fails_when_the_queue_is_disabled() {
     assert_eq!(r.unwrap_err().number, 9617);
     assert!(waited < Duration::from_secs(5), "the error comes promptly");
 }
+
+/// sp_getapplock semantics: exclusive locks block other owners until the transaction ends,
+/// shared locks share, timeouts return -1, session locks survive commits.
+#[test]
+fn application_locks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (inst, mut a, _clock) = manual(dir.path());
+    let mut b = inst.session();
+    b.use_database("app").expect("use");
+    a.begin_transaction().expect("begin");
+    assert_eq!(
+        a.get_applock("res", AppLockMode::Exclusive, AppLockOwner::Transaction, -1)
+            .expect("get"),
+        0
+    );
+    b.begin_transaction().expect("begin");
+    assert_eq!(
+        b.get_applock("RES", AppLockMode::Shared, AppLockOwner::Transaction, 100)
+            .expect("get"),
+        -1,
+        "blocked, then timed out"
+    );
+    let inst2 = inst.clone();
+    let t = std::thread::spawn(move || {
+        let mut c = inst2.session();
+        c.use_database("app").expect("use");
+        c.begin_transaction().expect("begin");
+        let r = c
+            .get_applock(
+                "res",
+                AppLockMode::Exclusive,
+                AppLockOwner::Transaction,
+                5000,
+            )
+            .expect("get");
+        c.commit().expect("commit");
+        r
+    });
+    std::thread::sleep(Duration::from_millis(100));
+    a.commit().expect("commit releases the lock");
+    assert_eq!(t.join().expect("join"), 1, "granted after waiting");
+    assert_eq!(
+        b.get_applock("res", AppLockMode::Shared, AppLockOwner::Transaction, 0)
+            .expect("get"),
+        0
+    );
+    b.rollback().expect("rollback");
+    assert_eq!(
+        a.get_applock("s", AppLockMode::Exclusive, AppLockOwner::Session, 0)
+            .expect("get"),
+        0
+    );
+    assert_eq!(
+        b.get_applock("s", AppLockMode::Exclusive, AppLockOwner::Session, 0)
+            .expect("get"),
+        -1
+    );
+    assert_eq!(
+        a.release_applock("s", AppLockOwner::Session)
+            .expect("release"),
+        0
+    );
+    assert_eq!(
+        b.get_applock("s", AppLockMode::Exclusive, AppLockOwner::Session, 0)
+            .expect("get"),
+        0
+    );
+    assert_eq!(
+        a.release_applock("nope", AppLockOwner::Session)
+            .expect("release"),
+        -999
+    );
+    assert_eq!(
+        a.get_applock("t", AppLockMode::Exclusive, AppLockOwner::Transaction, 0)
+            .unwrap_err()
+            .number,
+        1223
+    );
+}

@@ -1578,11 +1578,17 @@ impl Executor {
                 }
                 0
             }
-            "sp_getapplock"
-            | "sp_releaseapplock"
-            | "sp_addrolemember"
-            | "sp_droprolemember"
-            | "sp_addlogin"
+            "sp_getapplock" | "sp_releaseapplock" => self.applock(&short, &e.args)?,
+            "sp_addrolemember" | "sp_droprolemember" => {
+                let role = self.proc_arg(&e.args, 0, "@rolename")?;
+                let member = self.proc_arg(&e.args, 1, "@membername")?;
+                self.session
+                    .alter_role_member(&role, &member, short == "sp_addrolemember")?;
+                0
+            }
+            // Server configuration and logins: every session is sysadmin in trust mode, so
+            // these have nothing to change here (docs/compatibility.md).
+            "sp_addlogin"
             | "sp_adduser"
             | "sp_grantdbaccess"
             | "sp_configure"
@@ -1595,6 +1601,71 @@ impl Executor {
             self.set_var(ret, Value::Int(status))?;
         }
         Ok(())
+    }
+
+    /// A system procedure argument by position or `@name`, as text.
+    fn proc_arg(
+        &mut self,
+        args: &[ast::ExecArg],
+        pos: usize,
+        name: &str,
+    ) -> Result<String, ServerError> {
+        let a = args
+            .iter()
+            .find(|a| {
+                a.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .or_else(|| args.get(pos).filter(|a| a.name.is_none()));
+        match a {
+            Some(a) => Ok(self.eval0(&a.value)?.to_display_string()),
+            None => Err(ServerError::new(
+                201,
+                format!("Procedure expects parameter '{name}', which was not supplied."),
+            )),
+        }
+    }
+
+    /// sp_getapplock / sp_releaseapplock; returns the procedure's return code.
+    fn applock(&mut self, which: &str, args: &[ast::ExecArg]) -> Result<i32, ServerError> {
+        use sbroker_engine::{AppLockMode, AppLockOwner};
+        let resource = self.proc_arg(args, 0, "@Resource")?;
+        let get = which == "sp_getapplock";
+        let owner_pos = if get { 2 } else { 1 };
+        let owner = match self.proc_arg(args, owner_pos, "@LockOwner") {
+            Ok(o) if o.eq_ignore_ascii_case("session") => AppLockOwner::Session,
+            Ok(o) if o.eq_ignore_ascii_case("transaction") => AppLockOwner::Transaction,
+            Ok(o) => {
+                return Err(ServerError::new(
+                    1002,
+                    format!("Invalid lock owner '{o}'; use Transaction or Session."),
+                ));
+            }
+            Err(_) => AppLockOwner::Transaction,
+        };
+        if !get {
+            return self.session.release_applock(&resource, owner);
+        }
+        let mode = match self
+            .proc_arg(args, 1, "@LockMode")?
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "shared" | "intentshared" => AppLockMode::Shared,
+            "update" | "intentexclusive" | "exclusive" => AppLockMode::Exclusive,
+            other => {
+                return Err(ServerError::new(
+                    1002,
+                    format!("Invalid lock mode '{other}'."),
+                ));
+            }
+        };
+        let timeout = match self.proc_arg(args, 3, "@LockTimeout") {
+            Ok(t) => t.trim().parse::<i64>().unwrap_or(-1),
+            Err(_) => -1,
+        };
+        self.session.get_applock(&resource, mode, owner, timeout)
     }
 
     fn call_user_proc(
