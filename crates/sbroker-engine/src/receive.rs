@@ -314,68 +314,72 @@ fn take_messages(
     let Some(qd) = d.qdata.get(&qid) else {
         return Ok(Vec::new());
     };
-    let Some(set) = qd.by_group.get(&group) else {
-        return Ok(Vec::new());
-    };
     let handle_filter = match args.filter {
         ReceiveFilter::Conversation(h) => Some(h),
         _ => None,
     };
-    // Sort keys only; bodies are cloned for the rows actually returned.
-    struct Key {
-        q: i64,
-        handle: Uuid,
-        priority: u8,
-        rank: u8,
-        seq: i64,
+    let Some(conv_map) = qd.group_handles.get(&group) else {
+        return Ok(Vec::new());
+    };
+    let eligible = |q: &i64| {
+        qd.msgs
+            .get(q)
+            .filter(|m| m.rec.status == 1 && visible(m, me))
+    };
+    // Conversations of the group with their priority and first eligible row: highest
+    // priority first, then earliest queuing order. The per-conversation indexes keep this
+    // proportional to TOP and to the rows skipped, not to the group's backlog.
+    let mut convs: Vec<(u8, i64, Uuid)> = conv_map
+        .keys()
+        .filter(|h| handle_filter.is_none_or(|f| f == **h))
+        .filter_map(|h| {
+            let set = qd.by_handle.get(h)?;
+            let first = set.iter().find_map(&eligible)?;
+            Some((first.rec.priority, first.rec.queuing_order, *h))
+        })
+        .collect();
+    if convs.is_empty() {
+        return Ok(Vec::new());
     }
+    convs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let limit = args
+        .top
+        .map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     let kind_rank = |k: MessageKind| match k {
         MessageKind::DialogTimer => 0,
         MessageKind::Error => 1,
         _ => 2,
     };
-    let mut keys: Vec<Key> = set
-        .iter()
-        .filter_map(|q| qd.msgs.get(q))
-        .filter(|m| m.rec.status == 1 && visible(m, me))
-        .filter(|m| handle_filter.is_none_or(|h| m.rec.handle == h))
-        .map(|m| Key {
-            q: m.rec.queuing_order,
-            handle: m.rec.handle,
-            priority: m.rec.priority,
-            rank: kind_rank(m.rec.kind),
-            seq: m.rec.sequence,
-        })
-        .collect();
-    if keys.is_empty() {
+    let mut msgs: Vec<MessageRec> = Vec::new();
+    'conv: for (_, _, h) in &convs {
+        // Inside one conversation: DialogTimer, then Error, then the rest in sequence order
+        // (a conversation's rows arrive in sequence order, so queuing order is sequence
+        // order).
+        if let Some(sp) = qd.specials.get(h) {
+            let mut special: Vec<&MessageRec> =
+                sp.iter().filter_map(&eligible).map(|m| &m.rec).collect();
+            special.sort_by_key(|m| (kind_rank(m.kind), m.sequence, m.queuing_order));
+            for m in special {
+                if msgs.len() >= limit {
+                    break 'conv;
+                }
+                msgs.push(m.clone());
+            }
+        }
+        if let Some(set) = qd.by_handle.get(h) {
+            for q in set {
+                if msgs.len() >= limit {
+                    break 'conv;
+                }
+                if let Some(m) = eligible(q).filter(|m| kind_rank(m.rec.kind) == 2) {
+                    msgs.push(m.rec.clone());
+                }
+            }
+        }
+    }
+    if msgs.is_empty() {
         return Ok(Vec::new());
     }
-    // Conversations: highest priority first, then earliest queuing order. Inside one
-    // conversation: DialogTimer, then Error, then the rest by sequence number.
-    let mut first: std::collections::HashMap<Uuid, (u8, i64)> = std::collections::HashMap::new();
-    for k in &keys {
-        let e = first.entry(k.handle).or_insert((k.priority, k.q));
-        e.0 = e.0.max(k.priority);
-        e.1 = e.1.min(k.q);
-    }
-    keys.sort_by(|a, b| {
-        let fa = first.get(&a.handle).copied().unwrap_or((0, 0));
-        let fb = first.get(&b.handle).copied().unwrap_or((0, 0));
-        fb.0.cmp(&fa.0)
-            .then(fa.1.cmp(&fb.1))
-            .then(a.handle.cmp(&b.handle))
-            .then(a.rank.cmp(&b.rank))
-            .then(a.seq.cmp(&b.seq))
-            .then(a.q.cmp(&b.q))
-    });
-    if let Some(n) = args.top {
-        keys.truncate(usize::try_from(n).unwrap_or(usize::MAX));
-    }
-    let msgs: Vec<MessageRec> = keys
-        .iter()
-        .filter_map(|k| qd.msgs.get(&k.q))
-        .map(|m| m.rec.clone())
-        .collect();
     let retention = d.queues.get(&qid).is_some_and(|q| q.retention);
     let rows: Vec<QueueRow> = msgs.iter().map(|m| queue_row(d, m)).collect();
     let (st, tx) = ctx.parts();

@@ -75,6 +75,12 @@ pub struct QueueData {
     pub msgs: BTreeMap<i64, QueuedMessage>,
     /// Queuing orders of each group's rows.
     pub by_group: HashMap<Uuid, BTreeSet<i64>>,
+    /// Queuing orders of each conversation's rows (conversation handle).
+    pub by_handle: HashMap<Uuid, BTreeSet<i64>>,
+    /// Conversations with rows in each group, with their row counts.
+    pub group_handles: HashMap<Uuid, HashMap<Uuid, usize>>,
+    /// DialogTimer and Error rows of each conversation: RECEIVE returns them first.
+    pub specials: HashMap<Uuid, BTreeSet<i64>>,
     /// Number of ready (status 1) rows per priority level, so RECEIVE can stop scanning
     /// as soon as it found a row of the highest level present.
     pub ready_by_priority: [u32; 11],
@@ -85,20 +91,58 @@ impl QueueData {
     pub fn insert(&mut self, m: QueuedMessage) {
         let q = m.rec.queuing_order;
         if let Some(old) = self.msgs.remove(&q) {
-            self.unindex(old.rec.group_id, q);
-            self.count_ready(&old.rec, false);
+            self.unindex(&old.rec, q);
         }
-        self.by_group.entry(m.rec.group_id).or_default().insert(q);
-        self.count_ready(&m.rec, true);
+        self.index(&m.rec, q);
         self.msgs.insert(q, m);
     }
 
     /// Removes a row.
     pub fn remove(&mut self, q: i64) -> Option<QueuedMessage> {
         let m = self.msgs.remove(&q)?;
-        self.unindex(m.rec.group_id, q);
-        self.count_ready(&m.rec, false);
+        self.unindex(&m.rec, q);
         Some(m)
+    }
+
+    fn index(&mut self, m: &MessageRec, q: i64) {
+        self.by_group.entry(m.group_id).or_default().insert(q);
+        self.by_handle.entry(m.handle).or_default().insert(q);
+        *self
+            .group_handles
+            .entry(m.group_id)
+            .or_default()
+            .entry(m.handle)
+            .or_insert(0) += 1;
+        if matches!(m.kind, MessageKind::DialogTimer | MessageKind::Error) {
+            self.specials.entry(m.handle).or_default().insert(q);
+        }
+        self.count_ready(m, true);
+    }
+
+    fn unindex(&mut self, m: &MessageRec, q: i64) {
+        fn take<K: std::hash::Hash + Eq>(map: &mut HashMap<K, BTreeSet<i64>>, k: K, q: i64) {
+            if let Some(set) = map.get_mut(&k) {
+                set.remove(&q);
+                if set.is_empty() {
+                    map.remove(&k);
+                }
+            }
+        }
+        take(&mut self.by_group, m.group_id, q);
+        take(&mut self.by_handle, m.handle, q);
+        take(&mut self.specials, m.handle, q);
+        if let Some(hs) = self.group_handles.get_mut(&m.group_id) {
+            if let Some(n) = hs.get_mut(&m.handle) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    hs.remove(&m.handle);
+                }
+            }
+            if hs.is_empty() {
+                self.group_handles.remove(&m.group_id);
+            }
+        }
+        self.count_ready(m, false);
     }
 
     fn count_ready(&mut self, m: &MessageRec, add: bool) {
@@ -124,15 +168,6 @@ impl QueueData {
                 .get(usize::from(*p))
                 .is_some_and(|n| *n > 0)
         })
-    }
-
-    fn unindex(&mut self, group: Uuid, q: i64) {
-        if let Some(set) = self.by_group.get_mut(&group) {
-            set.remove(&q);
-            if set.is_empty() {
-                self.by_group.remove(&group);
-            }
-        }
     }
 }
 
