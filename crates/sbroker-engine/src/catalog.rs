@@ -1136,7 +1136,8 @@ pub fn create_route(
         return Err(ServerError::new(
             102,
             "Incorrect syntax near ')': CREATE ROUTE requires ADDRESS.",
-        ));
+        )
+        .with_severity(15));
     }
     let id = d
         .routes

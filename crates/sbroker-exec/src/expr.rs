@@ -892,8 +892,38 @@ impl Executor {
                     .map_or(Value::Null, Value::NVarChar),
                 None => Value::Null,
             },
-            "SCHEMA_NAME" => Value::NVarChar("dbo".into()),
-            "SCHEMA_ID" => Value::Int(1),
+            "SCHEMA_NAME" => {
+                let db = self.session.database_id();
+                let list = self
+                    .session
+                    .with_state(|st| st.db(db).map(crate::sysviews::schemas).unwrap_or_default());
+                let id = if vals.is_empty() {
+                    Some(1)
+                } else {
+                    as_i64(&v0)?
+                };
+                match id {
+                    Some(id) => list
+                        .iter()
+                        .find(|x| i64::from(x.id) == id)
+                        .map_or(Value::Null, |x| Value::NVarChar(x.name.clone())),
+                    None => Value::Null,
+                }
+            }
+            "SCHEMA_ID" => {
+                let db = self.session.database_id();
+                let list = self
+                    .session
+                    .with_state(|st| st.db(db).map(crate::sysviews::schemas).unwrap_or_default());
+                match as_string(&v0)? {
+                    None if vals.is_empty() => Value::Int(1),
+                    None => Value::Null,
+                    Some(n) => list
+                        .iter()
+                        .find(|x| x.name.eq_ignore_ascii_case(&n))
+                        .map_or(Value::Null, |x| Value::Int(x.id)),
+                }
+            }
             "USER_NAME" if !vals.is_empty() => match as_i64(&v0)? {
                 None => Value::Null,
                 Some(id) => {

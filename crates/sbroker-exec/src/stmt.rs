@@ -559,7 +559,11 @@ impl Executor {
             StmtKind::CreateProcedure(p) => self.create_procedure(p, k)?,
             StmtKind::CreateTable(t) => self.create_table(t)?,
             StmtKind::Drop(d) => self.exec_drop(d)?,
-            StmtKind::CreateSchema { .. } | StmtKind::CreateIndex(_) => {}
+            StmtKind::CreateSchema {
+                name,
+                authorization,
+            } => self.create_schema(name, authorization)?,
+            StmtKind::CreateIndex(_) => {}
             StmtKind::CreateDatabase { name, .. } => {
                 self.ensure_no_transaction("CREATE DATABASE")?;
                 self.session.create_database(&name.value)?;
@@ -1470,7 +1474,25 @@ impl Executor {
                         self.session.drop_principal(&obj)?;
                     }
                 }
-                ast::DropKind::Schema | ast::DropKind::Index | ast::DropKind::Login => {}
+                ast::DropKind::Schema => {
+                    let db = self.session.database_id();
+                    let key = obj.to_ascii_lowercase();
+                    let exists = self.session.with_state(|st| {
+                        st.db(db).is_some_and(|d| {
+                            d.objects.contains_key(&(
+                                crate::sysviews::KIND_SCHEMA.to_string(),
+                                key.clone(),
+                            ))
+                        })
+                    });
+                    if exists {
+                        self.session
+                            .put_object(db, crate::sysviews::KIND_SCHEMA, &key, None)?;
+                    } else if !d.if_exists {
+                        return Err(drop_missing("schema", &obj));
+                    }
+                }
+                ast::DropKind::Index | ast::DropKind::Login => {}
                 _ => {
                     if !d.if_exists {
                         return Err(drop_missing("object", &obj));
@@ -1666,6 +1688,49 @@ impl Executor {
             Err(_) => -1,
         };
         self.session.get_applock(&resource, mode, owner, timeout)
+    }
+
+    /// CREATE SCHEMA name [AUTHORIZATION owner]: user schemas get ids from 5.
+    fn create_schema(
+        &mut self,
+        name: &ast::Ident,
+        owner: &Option<ast::Ident>,
+    ) -> Result<(), ServerError> {
+        let db = self.session.database_id();
+        let existing = self
+            .session
+            .with_state(|st| st.db(db).map(crate::sysviews::schemas).unwrap_or_default());
+        if existing
+            .iter()
+            .any(|x| x.name.eq_ignore_ascii_case(&name.value))
+        {
+            return Err(ServerError::new(
+                2714,
+                format!(
+                    "There is already an object named '{}' in the database.",
+                    name.value
+                ),
+            ));
+        }
+        let principal_id = match owner {
+            None => 1,
+            Some(o) => self.session.principal_id(&o.value).ok_or_else(|| {
+                ServerError::new(15151, format!("Cannot find the user '{}', because it does not exist or you do not have permission.", o.value))
+            })?,
+        };
+        let id = existing.iter().map(|x| x.id).max().unwrap_or(4).max(4) + 1;
+        let rec = crate::sysviews::StoredSchema {
+            id,
+            name: name.value.clone(),
+            principal_id,
+        };
+        let bytes = serde_json::to_vec(&rec).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        self.session.put_object(
+            db,
+            crate::sysviews::KIND_SCHEMA,
+            &name.value.to_ascii_lowercase(),
+            Some(bytes),
+        )
     }
 
     fn call_user_proc(

@@ -33,7 +33,16 @@ fn sysname() -> SqlType {
 }
 
 /// An object row of sys.objects: (name, object_id, type, type_desc, create, modify, shipped).
-type ObjRow = (String, i32, &'static str, &'static str, i64, i64, bool);
+type ObjRow = (
+    String,
+    i32,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    bool,
+    String,
+);
 
 fn objects(st: &State, db: i32) -> Vec<ObjRow> {
     let Some(d) = st.db(db) else {
@@ -51,6 +60,7 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                 q.create_ts,
                 q.modify_ts,
                 q.is_ms_shipped,
+                q.schema.clone(),
             )
         })
         .collect();
@@ -65,6 +75,7 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                     t.create_ts,
                     t.create_ts,
                     false,
+                    t.schema.clone(),
                 ));
             }
         } else if kind == KIND_PROC
@@ -78,11 +89,57 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                 p.create_ts,
                 p.create_ts,
                 false,
+                p.schema.clone(),
             ));
         }
     }
     out.sort_by_key(|o| o.1);
     out
+}
+
+/// Kind of the engine objects that record CREATE SCHEMA.
+pub(crate) const KIND_SCHEMA: &str = "SCHEMA";
+
+/// A schema created with CREATE SCHEMA.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredSchema {
+    pub id: i32,
+    pub name: String,
+    pub principal_id: i32,
+}
+
+/// Schemas of a database: the fixed ones, then those created with CREATE SCHEMA.
+pub(crate) fn schemas(d: &sbroker_engine::state::Db) -> Vec<StoredSchema> {
+    let fixed = [
+        ("dbo", 1, 1),
+        ("guest", 2, 2),
+        ("INFORMATION_SCHEMA", 3, 3),
+        ("sys", 4, 4),
+    ];
+    let mut out: Vec<StoredSchema> = fixed
+        .iter()
+        .map(|(n, id, p)| StoredSchema {
+            id: *id,
+            name: (*n).to_string(),
+            principal_id: *p,
+        })
+        .collect();
+    out.extend(
+        d.objects
+            .iter()
+            .filter(|((k, _), _)| k == KIND_SCHEMA)
+            .filter_map(|(_, v)| serde_json::from_slice::<StoredSchema>(v).ok()),
+    );
+    out.sort_by_key(|x| x.id);
+    out
+}
+
+/// `schema_id` of a schema name (dbo when unknown).
+pub(crate) fn schema_id(d: &sbroker_engine::state::Db, name: &str) -> i32 {
+    schemas(d)
+        .iter()
+        .find(|x| x.name.eq_ignore_ascii_case(name))
+        .map_or(1, |x| x.id)
 }
 
 /// Builds the catalog view `name` (`sys.x` or `information_schema.x`, lowercase).
@@ -233,8 +290,13 @@ fn build(
                     vec![
                         s(&q.name),
                         Value::Int(q.id),
-                        Value::Null,
-                        Value::Int(1),
+                        // NULL while the owner is the schema owner (dbo), as in SQL Server.
+                        if q.principal_id == 1 {
+                            Value::Null
+                        } else {
+                            Value::Int(q.principal_id)
+                        },
+                        Value::Int(schema_id(d, &q.schema)),
                         Value::Int(0),
                         Value::VarChar("SQ".into()),
                         s("SERVICE_QUEUE"),
@@ -427,12 +489,12 @@ fn build(
             ],
             objects(st, db)
                 .into_iter()
-                .map(|(n, id, ty, desc, c, m, shipped)| {
+                .map(|(n, id, ty, desc, c, m, shipped, sch)| {
                     vec![
                         s(&n),
                         Value::Int(id),
                         Value::Null,
-                        Value::Int(1),
+                        Value::Int(schema_id(d, &sch)),
                         Value::Int(0),
                         Value::VarChar(ty.into()),
                         s(desc),
@@ -457,11 +519,11 @@ fn build(
                 objects(st, db)
                     .into_iter()
                     .filter(|o| o.2 == want)
-                    .map(|(n, id, ty, desc, c, _, _)| {
+                    .map(|(n, id, ty, desc, c, _, _, sch)| {
                         vec![
                             s(&n),
                             Value::Int(id),
-                            Value::Int(1),
+                            Value::Int(schema_id(d, &sch)),
                             Value::VarChar(ty.into()),
                             s(desc),
                             ts_to_datetime(c),
@@ -476,11 +538,10 @@ fn build(
                 ("schema_id", int),
                 ("principal_id", int),
             ],
-            vec![
-                vec![s("dbo"), Value::Int(1), Value::Int(1)],
-                vec![s("guest"), Value::Int(2), Value::Int(2)],
-                vec![s("sys"), Value::Int(4), Value::Int(4)],
-            ],
+            schemas(d)
+                .into_iter()
+                .map(|x| vec![s(&x.name), Value::Int(x.id), Value::Int(x.principal_id)])
+                .collect(),
         ),
         "sys.database_principals" => rel(
             &[

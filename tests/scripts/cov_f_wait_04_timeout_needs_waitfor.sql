@@ -1,0 +1,21 @@
+-- F-WAIT-04: RECEIVE ..., TIMEOUT n without WAITFOR is a syntax error.
+-- F-WAIT-03: TIMEOUT 0 returns at once; -1 is accepted (tested with a message present, as it waits forever).
+CREATE DATABASE w4;
+GO
+USE w4;
+GO
+CREATE QUEUE qi; CREATE QUEUE qt;
+CREATE SERVICE si ON QUEUE qi; CREATE SERVICE st ON QUEUE qt ([DEFAULT]);
+GO
+RECEIVE * FROM qt, TIMEOUT 10;
+GO
+PRINT 'next batch runs';
+WAITFOR (RECEIVE * FROM qt), TIMEOUT 0;
+SELECT @@ROWCOUNT AS rc;
+DECLARE @h UNIQUEIDENTIFIER;
+BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'st' WITH ENCRYPTION = OFF;
+SEND ON CONVERSATION @h (N'there');
+WAITFOR (RECEIVE CAST(message_body AS NVARCHAR(MAX)) AS body FROM qt), TIMEOUT -1;
+SEND ON CONVERSATION @h (N'there again');
+WAITFOR (RECEIVE CAST(message_body AS NVARCHAR(MAX)) AS body FROM qt);
+GO
