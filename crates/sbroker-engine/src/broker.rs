@@ -894,19 +894,7 @@ pub(crate) fn broker_error(
     let seq = ep.receive_seq;
     txn::put_endpoint(st, tx, db, ep.clone());
     // Pending user messages of an errored dialog are discarded.
-    let pending: Vec<i64> = st
-        .db(db)
-        .map(|d| {
-            d.txq
-                .values()
-                .filter(|t| t.handle == h && t.kind == MessageKind::User)
-                .map(|t| t.id)
-                .collect()
-        })
-        .unwrap_or_default();
-    for id in pending {
-        txn::remove_txq(st, tx, db, id);
-    }
+    drop_pending(st, tx, db, h, true);
     enqueue_local(
         st,
         tx,
@@ -917,6 +905,24 @@ pub(crate) fn broker_error(
         Some(crate::xml::error_body(code, text)),
         seq,
     );
+}
+
+/// Removes the transmission-queue rows of endpoint `h` (only its application messages
+/// with `user_only`).
+fn drop_pending(st: &mut State, tx: &mut Txn, db: i32, h: Uuid, user_only: bool) {
+    let ids: Vec<i64> = st
+        .db(db)
+        .map(|d| {
+            d.txq
+                .values()
+                .filter(|t| t.handle == h && (!user_only || t.kind == MessageKind::User))
+                .map(|t| t.id)
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in ids {
+        txn::remove_txq(st, tx, db, id);
+    }
 }
 
 /// Puts a system message (Error, DialogTimer) into the endpoint's own queue.
@@ -983,6 +989,19 @@ fn delete_local_messages(st: &mut State, tx: &mut Txn, db: i32, ep: &EndpointRec
     }
 }
 
+/// Locks the conversation group of endpoint `h` of the current database (waiting while
+/// another transaction holds it); 8426 when there is no such endpoint.
+fn lock_endpoint_group(ctx: &mut Ctx<'_, '_>, h: Uuid) -> Result<(), ServerError> {
+    let db = ctx.db;
+    let group = ctx
+        .guard
+        .db(db)
+        .and_then(|d| d.endpoints.get(&h))
+        .map(|e| e.group_id)
+        .ok_or_else(|| handle_not_found(&h))?;
+    ctx.lock_group(db, group)
+}
+
 /// END CONVERSATION.
 pub fn end_conversation(ctx: &mut Ctx<'_, '_>, h: Uuid, mode: &EndMode) -> Result<(), ServerError> {
     let db = ctx.db;
@@ -1002,13 +1021,7 @@ pub fn end_conversation(ctx: &mut Ctx<'_, '_>, h: Uuid, mode: &EndMode) -> Resul
             ));
         }
     }
-    let group = ctx
-        .guard
-        .db(db)
-        .and_then(|d| d.endpoints.get(&h))
-        .map(|e| e.group_id)
-        .ok_or_else(|| handle_not_found(&h))?;
-    ctx.lock_group(db, group)?;
+    lock_endpoint_group(ctx, h)?;
     let now = ctx.now();
     let (st, tx) = ctx.parts();
     let ep = st
@@ -1018,19 +1031,7 @@ pub fn end_conversation(ctx: &mut Ctx<'_, '_>, h: Uuid, mode: &EndMode) -> Resul
         .ok_or_else(|| handle_not_found(&h))?;
     if *mode == EndMode::Cleanup {
         delete_local_messages(st, tx, db, &ep);
-        let txq: Vec<i64> = st
-            .db(db)
-            .map(|d| {
-                d.txq
-                    .values()
-                    .filter(|t| t.handle == h)
-                    .map(|t| t.id)
-                    .collect()
-            })
-            .unwrap_or_default();
-        for id in txq {
-            txn::remove_txq(st, tx, db, id);
-        }
+        drop_pending(st, tx, db, h, false);
         txn::remove_endpoint(st, tx, db, h);
         txn::drop_group_if_empty(st, tx, db, ep.group_id);
         return Ok(());
@@ -1048,19 +1049,7 @@ pub fn end_conversation(ctx: &mut Ctx<'_, '_>, h: Uuid, mode: &EndMode) -> Resul
         EndpointState::DI | EndpointState::ER => {
             delete_local_messages(st, tx, db, &ep);
             // Nothing is sent; pending messages to the far side are dropped.
-            let txq: Vec<i64> = st
-                .db(db)
-                .map(|d| {
-                    d.txq
-                        .values()
-                        .filter(|t| t.handle == h)
-                        .map(|t| t.id)
-                        .collect()
-                })
-                .unwrap_or_default();
-            for id in txq {
-                txn::remove_txq(st, tx, db, id);
-            }
+            drop_pending(st, tx, db, h, false);
             close_endpoint(st, tx, now, db, ep);
         }
         EndpointState::SO | EndpointState::CO | EndpointState::SI => {
@@ -1072,19 +1061,7 @@ pub fn end_conversation(ctx: &mut Ctx<'_, '_>, h: Uuid, mode: &EndMode) -> Resul
             ep2.dialog_timer = None;
             let out = match mode {
                 EndMode::Error { code, description } => {
-                    let pending: Vec<i64> = st
-                        .db(db)
-                        .map(|d| {
-                            d.txq
-                                .values()
-                                .filter(|t| t.handle == h)
-                                .map(|t| t.id)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    for id in pending {
-                        txn::remove_txq(st, tx, db, id);
-                    }
+                    drop_pending(st, tx, db, h, false);
                     Outgoing {
                         kind: MessageKind::Error,
                         type_name: catalog::ERROR_NAME.into(),
@@ -1118,13 +1095,7 @@ pub fn begin_timer(ctx: &mut Ctx<'_, '_>, h: Uuid, timeout_s: i64) -> Result<(),
             "The conversation timer timeout must not be negative.",
         ));
     }
-    let group = ctx
-        .guard
-        .db(db)
-        .and_then(|d| d.endpoints.get(&h))
-        .map(|e| e.group_id)
-        .ok_or_else(|| handle_not_found(&h))?;
-    ctx.lock_group(db, group)?;
+    lock_endpoint_group(ctx, h)?;
     let now = ctx.now();
     let (st, tx) = ctx.parts();
     let mut ep = st
@@ -1278,19 +1249,7 @@ pub fn drop_service(ctx: &mut Ctx<'_, '_>, name: &str) -> Result<(), ServerError
             );
         }
         delete_local_messages(st, tx, db, &ep);
-        let txq: Vec<i64> = st
-            .db(db)
-            .map(|d| {
-                d.txq
-                    .values()
-                    .filter(|t| t.handle == ep.handle)
-                    .map(|t| t.id)
-                    .collect()
-            })
-            .unwrap_or_default();
-        for id in txq {
-            txn::remove_txq(st, tx, db, id);
-        }
+        drop_pending(st, tx, db, ep.handle, false);
         txn::remove_endpoint(st, tx, db, ep.handle);
         txn::drop_group_if_empty(st, tx, db, ep.group_id);
     }
@@ -1516,19 +1475,7 @@ fn fire_timers(inner: &Inner, now: Ts) {
                     "The dialog has exceeded the specified LIFETIME.",
                 );
                 // A dialog that expired while waiting to be delivered loses its messages.
-                let rows: Vec<i64> = st
-                    .db(db)
-                    .map(|d| {
-                        d.txq
-                            .values()
-                            .filter(|r| r.handle == h)
-                            .map(|r| r.id)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                for id in rows {
-                    txn::remove_txq(st, tx, db, id);
-                }
+                drop_pending(st, tx, db, h, false);
             }
         }
     });
