@@ -64,6 +64,8 @@ pub struct Monitor {
     pub failures: u32,
     /// No new task before this time (back-off after failures).
     pub retry_after: Option<Ts>,
+    /// When a QUEUE_ACTIVATION event notification was last sent (event-based activation).
+    pub notified: Option<Ts>,
 }
 
 /// Activation state of the instance.
@@ -78,7 +80,9 @@ pub struct ActivationState {
 impl Monitor {
     /// `INACTIVE`, `NOTIFIED` or `RECEIVES_OCCURRING`.
     pub fn state_desc(&self) -> &'static str {
-        if self.tasks.is_empty() {
+        if self.tasks.is_empty() && self.notified.is_some() {
+            "NOTIFIED"
+        } else if self.tasks.is_empty() {
             "INACTIVE"
         } else if self.tasks.iter().all(|t| t.spid == 0) {
             "NOTIFIED"
@@ -91,6 +95,10 @@ impl Monitor {
 /// How long readers must not have found the queue empty before another one is started
 /// (spec 05 §2.2 rule 2, "a few seconds").
 const RESTART_QUIET_US: Ts = 1_000_000;
+
+/// While activation stays necessary, a QUEUE_ACTIVATION event is raised again after this
+/// long (spec 05 §3: "events repeat periodically").
+const NOTIFY_REPEAT_US: Ts = 5_000_000;
 
 /// Queues that have ready messages that no waiting reader will take.
 fn needs_reader(st: &State, db: i32, qid: i32) -> bool {
@@ -110,10 +118,9 @@ fn needs_reader(st: &State, db: i32, qid: i32) -> bool {
 
 /// One monitor pass: starts at most one task per queue that needs one.
 pub(crate) fn monitor_pass(inner: &Arc<Inner>, now: Ts) {
-    let Some(activator) = inner.activator.lock().clone() else {
-        return;
-    };
+    let activator = inner.activator.lock().clone();
     let mut to_start = Vec::new();
+    let mut notify: Vec<(i32, i32)> = Vec::new();
     {
         let st = inner.state.lock();
         let mut act = inner.activation.lock();
@@ -126,6 +133,9 @@ pub(crate) fn monitor_pass(inner: &Arc<Inner>, now: Ts) {
                 let Some(proc_name) = a.procedure.clone() else {
                     continue;
                 };
+                if activator.is_none() {
+                    continue;
+                }
                 if !a.enabled || !q.enabled || a.max_readers <= 0 {
                     continue;
                 }
@@ -168,20 +178,73 @@ pub(crate) fn monitor_pass(inner: &Arc<Inner>, now: Ts) {
                 });
             }
         }
+        // Event-based activation: QUEUE_ACTIVATION event notifications.
+        for d in st.dbs.values() {
+            if !d.rec.broker_enabled {
+                continue;
+            }
+            for en in d.event_notifications.values() {
+                if !en.events.iter().any(|e| e == "QUEUE_ACTIVATION") {
+                    continue;
+                }
+                let Some(q) = d.queues.get(&en.queue_id) else {
+                    continue;
+                };
+                if !q.enabled {
+                    continue;
+                }
+                let key = (d.rec.id, q.id);
+                let needed = needs_reader(&st, d.rec.id, q.id);
+                let mon = act.monitors.entry(key).or_default();
+                if !needed {
+                    // A drained queue re-arms the event; a merely locked one does not.
+                    let empty = d
+                        .qdata
+                        .get(&q.id)
+                        .is_none_or(|qd| qd.max_ready_priority().is_none());
+                    if empty {
+                        mon.notified = None;
+                    }
+                    continue;
+                }
+                if mon
+                    .notified
+                    .is_none_or(|t| now.saturating_sub(t) >= NOTIFY_REPEAT_US)
+                {
+                    mon.notified = Some(now);
+                    mon.last_activated = Some(now);
+                    notify.push((d.rec.id, en.id));
+                }
+            }
+        }
         // Monitors of queues whose activation was dropped and that run nothing go away.
         act.monitors.retain(|(db, qid), m| {
             !m.tasks.is_empty()
-                || st
-                    .db(*db)
-                    .and_then(|d| d.queues.get(qid))
-                    .is_some_and(|q| q.activation.enabled && q.activation.procedure.is_some())
+                || st.db(*db).is_some_and(|d| {
+                    d.queues
+                        .get(qid)
+                        .is_some_and(|q| q.activation.enabled && q.activation.procedure.is_some())
+                        || d.event_notifications.values().any(|e| {
+                            e.queue_id == *qid && e.events.iter().any(|x| x == "QUEUE_ACTIVATION")
+                        })
+                })
         });
     }
-    let instance = Instance {
-        inner: Arc::clone(inner),
-    };
-    for t in to_start {
-        activator.start(&instance, t);
+    if !notify.is_empty() {
+        let _ = crate::instance::broker_txn(inner, |st, tx| {
+            for (db, en) in notify {
+                crate::broker::post_event(st, tx, now, db, en, "QUEUE_ACTIVATION");
+            }
+            st.txq_dirty = true;
+        });
+    }
+    if let Some(activator) = activator {
+        let instance = Instance {
+            inner: Arc::clone(inner),
+        };
+        for t in to_start {
+            activator.start(&instance, t);
+        }
     }
 }
 

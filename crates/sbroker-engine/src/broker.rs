@@ -1562,3 +1562,139 @@ fn dispose_closed(inner: &Inner, now: Ts) {
         }
     });
 }
+
+/// Name of the EventNotification message type.
+pub const EVENT_NOTIFICATION_TYPE: &str =
+    "http://schemas.microsoft.com/SQL/Notifications/EventNotification";
+/// Built-in service that sends event notifications.
+const EVENT_NOTIFICATION_SERVICE: i32 = 2;
+/// Built-in contract of event notifications (PostEventNotification).
+const POST_EVENT_CONTRACT: i32 = 2;
+
+/// Sends an `EVENT_INSTANCE` of `event_type` about queue `queue_id` for event notification
+/// `en_id`, on the notification's dialog (opened on first use from the built-in
+/// EventNotificationService on the PostEventNotification contract).
+pub(crate) fn post_event(
+    st: &mut State,
+    tx: &mut Txn,
+    now: Ts,
+    db: i32,
+    en_id: i32,
+    event_type: &str,
+) {
+    let Some(d) = st.db(db) else { return };
+    let Some(mut en) = d.event_notifications.get(&en_id).cloned() else {
+        return;
+    };
+    let Some(q) = d.queues.get(&en.queue_id).cloned() else {
+        return;
+    };
+    let db_name = d.rec.name.clone();
+    let reuse = en.dialog.filter(|h| {
+        d.endpoints
+            .get(h)
+            .is_some_and(|e| matches!(e.state, EndpointState::SO | EndpointState::CO))
+    });
+    let h = match reuse {
+        Some(h) => h,
+        None => {
+            let group = Uuid::new_v4();
+            txn::put_group(
+                st,
+                tx,
+                db,
+                catalog::new_group(group, EVENT_NOTIFICATION_SERVICE),
+            );
+            let h = Uuid::new_v4();
+            let ep = EndpointRec {
+                handle: h,
+                conversation_id: Uuid::new_v4(),
+                is_initiator: true,
+                contract_id: POST_EVENT_CONTRACT,
+                group_id: group,
+                service_id: EVENT_NOTIFICATION_SERVICE,
+                lifetime: TS_NEVER,
+                state: EndpointState::SO,
+                far_service: en.service.clone(),
+                far_broker_instance: Some(en.broker_instance.clone()),
+                principal_id: 1,
+                dialog_timer: None,
+                send_seq: 0,
+                receive_seq: 0,
+                end_dialog_seq: -1,
+                priority: 5,
+                encryption: false,
+                far_local: None,
+                closed_ts: None,
+                create_ts: now,
+            };
+            txn::put_endpoint(st, tx, db, ep);
+            en.dialog = Some(h);
+            txn::put_catalog(st, tx, db, txn::CatObj::EventNotification(en.clone()));
+            h
+        }
+    };
+    let Some(mut ep) = st.db(db).and_then(|d| d.endpoints.get(&h)).cloned() else {
+        return;
+    };
+    let seq = ep.send_seq;
+    ep.send_seq += 1;
+    ep.state = EndpointState::CO;
+    txn::put_endpoint(st, tx, db, ep);
+    let post_time = chrono_like(now);
+    let xml = format!(
+        "<EVENT_INSTANCE><EventType>{event_type}</EventType><PostTime>{post_time}</PostTime><SPID>0</SPID><ServerName>SBROKER</ServerName><LoginName>sa</LoginName><UserName>dbo</UserName><DatabaseName>{}</DatabaseName><SchemaName>{}</SchemaName><ObjectName>{}</ObjectName><ObjectType>QUEUE</ObjectType></EVENT_INSTANCE>",
+        sbroker_types::xml::escape_xml_text(&db_name),
+        sbroker_types::xml::escape_xml_text(&q.schema),
+        sbroker_types::xml::escape_xml_text(&q.name),
+    );
+    let mut body = vec![0xFF, 0xFE];
+    for u in xml.encode_utf16() {
+        body.extend_from_slice(&u.to_le_bytes());
+    }
+    let out = Outgoing {
+        kind: MessageKind::User,
+        type_name: EVENT_NOTIFICATION_TYPE.into(),
+        body: Some(body),
+        seq,
+    };
+    let _ = transmit(st, tx, now, db, h, out);
+}
+
+/// `yyyy-mm-ddThh:mm:ss.fff` (UTC) for an engine timestamp.
+fn chrono_like(ts: Ts) -> String {
+    let secs = ts.div_euclid(1_000_000);
+    let ms = ts.rem_euclid(1_000_000) / 1000;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Event notifications of a queue for an event type.
+pub(crate) fn notifications_for(st: &State, db: i32, queue_id: i32, event: &str) -> Vec<i32> {
+    st.db(db)
+        .map(|d| {
+            d.event_notifications
+                .values()
+                .filter(|e| e.queue_id == queue_id && e.events.iter().any(|x| x == event))
+                .map(|e| e.id)
+                .collect()
+        })
+        .unwrap_or_default()
+}

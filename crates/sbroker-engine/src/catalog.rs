@@ -586,6 +586,21 @@ pub fn alter_queue(
             rec.activation.execute_as = opts.execute_as;
         }
     }
+    if rec.activation.enabled
+        && rec.activation.procedure.is_some()
+        && db_of(st, db)?
+            .event_notifications
+            .values()
+            .any(|e| e.queue_id == queue_id && e.events.iter().any(|x| x == "QUEUE_ACTIVATION"))
+    {
+        return Err(ServerError::new(
+            9717,
+            format!(
+                "The queue '{}' has a QUEUE_ACTIVATION event notification; internal activation cannot be enabled on it.",
+                rec.name
+            ),
+        ));
+    }
     rec.modify_ts = now;
     if rec.enabled {
         st.poison_counts.remove(&(db, queue_id));
@@ -1375,5 +1390,92 @@ pub fn alter_authorization(
     }
     .ok_or_else(missing)?;
     txn::put_catalog(st, tx, db, obj);
+    Ok(())
+}
+
+/// CREATE EVENT NOTIFICATION name ON QUEUE q FOR events TO SERVICE 's', 'instance'.
+#[expect(clippy::too_many_arguments, reason = "one parameter per DDL input")]
+pub fn create_event_notification(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+    queue_id: i32,
+    events: &[String],
+    service: &str,
+    broker_instance: &str,
+) -> Result<i32, ServerError> {
+    let d = db_of(st, db)?;
+    if d.event_notifications
+        .values()
+        .any(|e| e.name.eq_ignore_ascii_case(name))
+    {
+        return Err(already_exists(name));
+    }
+    let q = d
+        .queues
+        .get(&queue_id)
+        .ok_or_else(|| ServerError::new(208, "Invalid object name."))?;
+    let events: Vec<String> = events.iter().map(|e| e.to_ascii_uppercase()).collect();
+    for e in &events {
+        if e != "QUEUE_ACTIVATION" && e != "BROKER_QUEUE_DISABLED" {
+            return Err(ServerError::new(
+                1082,
+                format!(
+                    "'{e}' does not support synchronous trigger registration or is not a queue event."
+                ),
+            ));
+        }
+    }
+    if events.iter().any(|e| e == "QUEUE_ACTIVATION")
+        && q.activation.enabled
+        && q.activation.procedure.is_some()
+    {
+        return Err(ServerError::new(
+            9718,
+            format!(
+                "The queue '{}' has internal activation enabled; a QUEUE_ACTIVATION event notification cannot be created on it.",
+                q.name
+            ),
+        ));
+    }
+    let instance = if broker_instance.eq_ignore_ascii_case("current database") {
+        sbroker_types::guid_string(&d.rec.broker_guid)
+    } else {
+        broker_instance.to_string()
+    };
+    let id = d
+        .event_notifications
+        .keys()
+        .next_back()
+        .map_or(1, |m| m + 1);
+    let rec = EventNotificationRec {
+        id,
+        name: name.into(),
+        queue_id,
+        events,
+        service: service.into(),
+        broker_instance: instance,
+        dialog: None,
+    };
+    txn::put_catalog(st, tx, db, CatObj::EventNotification(rec));
+    Ok(id)
+}
+
+/// DROP EVENT NOTIFICATION name ON QUEUE q.
+pub fn drop_event_notification(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    name: &str,
+) -> Result<(), ServerError> {
+    let d = db_of(st, db)?;
+    let id = d
+        .event_notifications
+        .values()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .map(|e| e.id)
+        .ok_or_else(|| ServerError::new(15151, format!("Cannot drop the event notification '{name}', because it does not exist or you do not have permission.")))?;
+    txn::remove_catalog(st, tx, db, CatKind::EventNotification, id);
     Ok(())
 }

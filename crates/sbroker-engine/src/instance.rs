@@ -735,6 +735,12 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
             if !moved {
                 rec.enabled = false;
                 txn::put_catalog(st, &mut btx, db, txn::CatObj::Queue(rec));
+                // BROKER_QUEUE_DISABLED event notifications (spec 05 §3, §4.1).
+                let now = inner.clock.now();
+                for en in crate::broker::notifications_for(st, db, qid, "BROKER_QUEUE_DISABLED") {
+                    crate::broker::post_event(st, &mut btx, now, db, en, "BROKER_QUEUE_DISABLED");
+                    st.txq_dirty = true;
+                }
             }
         }
         for (db, qid, q) in btx.pending_msgs.drain(..) {

@@ -556,3 +556,39 @@ impl Session {
         })
     }
 }
+
+impl Session {
+    /// CREATE EVENT NOTIFICATION … ON QUEUE … FOR events TO SERVICE 's', 'instance'.
+    pub fn create_event_notification(
+        &mut self,
+        name: &str,
+        queue: &QueueName,
+        events: &[String],
+        service: &str,
+        broker_instance: &str,
+    ) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let (db, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
+            let (st, tx) = ctx.parts();
+            catalog::create_event_notification(
+                st,
+                tx,
+                db,
+                name,
+                qid,
+                events,
+                service,
+                broker_instance,
+            )
+        })
+    }
+
+    /// DROP EVENT NOTIFICATION name ON QUEUE ….
+    pub fn drop_event_notification(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            catalog::drop_event_notification(st, tx, db, name)
+        })
+    }
+}

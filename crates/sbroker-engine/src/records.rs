@@ -197,6 +197,25 @@ pub struct PrincipalRec {
     pub members: Vec<i32>,
 }
 
+/// An event notification on a queue (CREATE EVENT NOTIFICATION … ON QUEUE).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EventNotificationRec {
+    /// Id.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Queue object id.
+    pub queue_id: i32,
+    /// Events (`QUEUE_ACTIVATION`, `BROKER_QUEUE_DISABLED`), upper case.
+    pub events: Vec<String>,
+    /// Target service name.
+    pub service: String,
+    /// Target broker instance (GUID text; `current database` resolved at CREATE).
+    pub broker_instance: String,
+    /// The dialog the notifications travel on, once opened.
+    pub dialog: Option<uuid::Uuid>,
+}
+
 /// A route (CREATE ROUTE).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RouteRec {

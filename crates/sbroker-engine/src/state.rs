@@ -36,6 +36,8 @@ pub enum CatKind {
     Route = 7,
     /// Database principals.
     Principal = 8,
+    /// Event notifications.
+    EventNotification = 9,
 }
 
 /// A reference to one persistent row.
@@ -192,6 +194,8 @@ pub struct Db {
     pub routes: BTreeMap<i32, RouteRec>,
     /// Database principals by id.
     pub principals: BTreeMap<i32, PrincipalRec>,
+    /// Event notifications by id.
+    pub event_notifications: BTreeMap<i32, EventNotificationRec>,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -225,6 +229,7 @@ impl Db {
             xml_collections: BTreeMap::new(),
             routes: BTreeMap::new(),
             principals: BTreeMap::new(),
+            event_notifications: BTreeMap::new(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -450,6 +455,7 @@ impl State {
                     CatKind::XmlCollection => db.xml_collections.get(id).map(encode),
                     CatKind::Route => db.routes.get(id).map(encode),
                     CatKind::Principal => db.principals.get(id).map(encode),
+                    CatKind::EventNotification => db.event_notifications.get(id).map(encode),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -581,6 +587,10 @@ impl State {
                 8 => {
                     let r: PrincipalRec = decode(&v)?;
                     db.principals.insert(r.id, r);
+                }
+                9 => {
+                    let r: EventNotificationRec = decode(&v)?;
+                    db.event_notifications.insert(r.id, r);
                 }
                 _ => return Err(corrupt("catalog kind")),
             }

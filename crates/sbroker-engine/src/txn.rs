@@ -279,6 +279,8 @@ pub enum CatObj {
     Route(RouteRec),
     /// Database principal.
     Principal(PrincipalRec),
+    /// Event notification.
+    EventNotification(EventNotificationRec),
 }
 
 impl CatObj {
@@ -292,6 +294,7 @@ impl CatObj {
             CatObj::XmlCollection(r) => (CatKind::XmlCollection, r.id),
             CatObj::Route(r) => (CatKind::Route, r.id),
             CatObj::Principal(r) => (CatKind::Principal, r.id),
+            CatObj::EventNotification(r) => (CatKind::EventNotification, r.id),
         }
     }
 }
@@ -310,6 +313,11 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
             .map(CatObj::XmlCollection),
         CatKind::Route => d.routes.get(&id).cloned().map(CatObj::Route),
         CatKind::Principal => d.principals.get(&id).cloned().map(CatObj::Principal),
+        CatKind::EventNotification => d
+            .event_notifications
+            .get(&id)
+            .cloned()
+            .map(CatObj::EventNotification),
     }
 }
 
@@ -351,6 +359,12 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         }
         (CatKind::Principal, None) => {
             d.principals.remove(&id);
+        }
+        (_, Some(CatObj::EventNotification(r))) => {
+            d.event_notifications.insert(id, r);
+        }
+        (CatKind::EventNotification, None) => {
+            d.event_notifications.remove(&id);
         }
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
@@ -441,6 +455,10 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     }
     for k in db.principals.keys() {
         tx.dirty.push(RowRef::Catalog(id, CatKind::Principal, *k));
+    }
+    for k in db.event_notifications.keys() {
+        tx.dirty
+            .push(RowRef::Catalog(id, CatKind::EventNotification, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

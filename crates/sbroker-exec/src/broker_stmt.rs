@@ -409,8 +409,26 @@ impl Executor {
             StmtKind::CreateEndpoint(_) | StmtKind::AlterEndpoint(_) => {
                 return Err(unsupported("CREATE/ALTER ENDPOINT"));
             }
-            StmtKind::CreateEventNotification(_) | StmtKind::DropEventNotification { .. } => {
-                return Err(unsupported("EVENT NOTIFICATION"));
+            StmtKind::CreateEventNotification(n) => {
+                let ast::EventNotificationScope::Queue(q) = &n.scope else {
+                    return Err(unsupported("EVENT NOTIFICATION on a DATABASE or SERVER"));
+                };
+                let events: Vec<String> = n.events.iter().map(|e| e.value.clone()).collect();
+                self.session.create_event_notification(
+                    &n.name.value,
+                    &queue_name(q),
+                    &events,
+                    &n.service,
+                    &n.broker_instance,
+                )?;
+            }
+            StmtKind::DropEventNotification { names, scope } => {
+                if !matches!(scope, ast::EventNotificationScope::Queue(_)) {
+                    return Err(unsupported("EVENT NOTIFICATION on a DATABASE or SERVER"));
+                }
+                for n in names {
+                    self.session.drop_event_notification(&n.value)?;
+                }
             }
             StmtKind::CreateMasterKey { .. }
             | StmtKind::OpenMasterKey { .. }

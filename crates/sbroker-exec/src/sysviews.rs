@@ -562,6 +562,31 @@ fn build(
                 })
                 .collect(),
         ),
+        "sys.event_notifications" => rel(
+            &[
+                ("name", sysname()),
+                ("object_id", int),
+                ("parent_class", SqlType::TinyInt),
+                ("parent_class_desc", nvarchar(60)),
+                ("parent_id", int),
+                ("service_name", nvarchar(256)),
+                ("broker_instance", nvarchar(128)),
+            ],
+            d.event_notifications
+                .values()
+                .map(|e| {
+                    vec![
+                        s(&e.name),
+                        Value::Int(e.id),
+                        Value::TinyInt(1),
+                        s("OBJECT_OR_COLUMN"),
+                        Value::Int(e.queue_id),
+                        s(&e.service),
+                        s(&e.broker_instance),
+                    ]
+                })
+                .collect(),
+        ),
         "sys.routes" => rel(
             &[
                 ("name", sysname()),
