@@ -746,17 +746,22 @@ pub fn alter_service(
     txn::put_catalog(st, tx, db, CatObj::Service(rec));
     if let Some(q) = new_queue.filter(|q| *q != old_queue) {
         // Move the service's messages to the new queue.
-        let moving: Vec<MessageRec> = st
+        let orders: Vec<i64> = st
             .db(db)
             .and_then(|d| d.qdata.get(&old_queue))
             .map(|qd| {
                 qd.msgs
                     .values()
                     .filter(|m| m.rec.service_id == service_id)
-                    .map(|m| m.rec.clone())
+                    .map(|m| m.rec.queuing_order)
                     .collect()
             })
             .unwrap_or_default();
+        // Bodies that left memory are read back: the moved row gets a new key.
+        let moving: Vec<MessageRec> = orders
+            .iter()
+            .filter_map(|q| st.message_with_body(db, old_queue, *q))
+            .collect();
         for m in moving {
             txn::remove_message(st, tx, db, old_queue, m.queuing_order);
             let mut moved = m;

@@ -11,7 +11,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex, MutexGuard};
-use sbroker_storage::{SqliteBackend, StorageBackend, Store, StoreStats, WriteSet};
+use sbroker_storage::{SqliteBackend, StorageBackend, Store, StoreStats};
 use sbroker_types::ServerError;
 use uuid::Uuid;
 
@@ -73,6 +73,10 @@ pub struct Options {
     pub background: bool,
     /// How long a closed target endpoint stays in CD before it is deleted.
     pub closed_linger: Duration,
+    /// Bytes of message bodies kept in memory; beyond it the bodies of durable messages are
+    /// dropped from memory and read back from storage when received, so a backlog can be
+    /// larger than RAM.
+    pub body_cache_bytes: usize,
 }
 
 impl Default for Options {
@@ -81,6 +85,7 @@ impl Default for Options {
             clock: Arc::new(SystemClock),
             background: true,
             closed_linger: Duration::from_secs(60),
+            body_cache_bytes: 64 << 20,
         }
     }
 }
@@ -168,6 +173,8 @@ impl Instance {
         opts: Options,
     ) -> Result<Instance, ServerError> {
         let mut state = State::recover(backend.as_ref()).map_err(storage_error)?;
+        state.body_store = crate::state::BodyStore(Some(Arc::clone(&backend)));
+        state.body_budget = opts.body_cache_bytes;
         let store = Store::new(Arc::clone(&backend));
         let now = opts.clock.now();
         if state.dbs.is_empty() {
@@ -184,9 +191,7 @@ impl Instance {
                 persist_whole_db(&state, &mut tx, id);
             }
             let dirty = tx.take_dirty();
-            let ws = WriteSet {
-                changes: dirty.iter().map(|r| state.persist(r)).collect(),
-            };
+            let ws = state.write_set(&dirty);
             store
                 .submit(ws)
                 .and_then(|t| t.wait())
@@ -645,7 +650,8 @@ pub(crate) fn commit_txn(
     mut tx: Txn,
 ) -> Result<(), ServerError> {
     let st = &mut *guard;
-    for (db, qid, q) in tx.pending_msgs.drain(..) {
+    let inserted: Vec<(i32, i32, i64)> = tx.pending_msgs.drain(..).collect();
+    for &(db, qid, q) in &inserted {
         if let Some(m) = st
             .dbs
             .get_mut(&db)
@@ -663,9 +669,7 @@ pub(crate) fn commit_txn(
     let ticket = if dirty.is_empty() {
         None
     } else {
-        let ws = WriteSet {
-            changes: dirty.iter().map(|r| st.persist(r)).collect(),
-        };
+        let ws = st.write_set(&dirty);
         match inner.store.submit(ws) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -689,6 +693,17 @@ pub(crate) fn commit_txn(
     {
         inner.state.lock().poisoned = true;
         return Err(storage_error(e));
+    }
+    if !inserted.is_empty() {
+        // Now durable: over the body budget, this transaction's bodies leave memory.
+        let mut st = inner.state.lock();
+        if st.inline_body_bytes() > st.body_budget {
+            for (db, qid, q) in inserted {
+                if let Some(qd) = st.dbs.get_mut(&db).and_then(|d| d.qdata.get_mut(&qid)) {
+                    qd.evict_body(q);
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -755,9 +770,7 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
         }
         let dirty = btx.take_dirty();
         if !dirty.is_empty() {
-            let ws = WriteSet {
-                changes: dirty.iter().map(|r| st.persist(r)).collect(),
-            };
+            let ws = st.write_set(&dirty);
             ticket = inner.store.submit(ws).ok();
         }
     }
@@ -773,12 +786,9 @@ pub(crate) fn rollback_txn(inner: &Inner, mut guard: MutexGuard<'_, State>, mut 
 /// sbroker extension: moves the poison message to the queue's dead-letter queue (keeping
 /// its columns, with a new queuing order) instead of disabling the queue.
 fn move_to_dead_letter(st: &mut State, tx: &mut Txn, db: i32, qid: i32, q: i64, dlq: i32) -> bool {
-    let msg = st
-        .db(db)
-        .and_then(|d| d.qdata.get(&qid))
-        .and_then(|qd| qd.msgs.get(&q))
-        .map(|m| m.rec.clone());
-    let Some(mut m) = msg else { return false };
+    let Some(mut m) = st.message_with_body(db, qid, q) else {
+        return false;
+    };
     if !st.db(db).is_some_and(|d| d.queues.contains_key(&dlq)) {
         return false;
     }

@@ -377,6 +377,12 @@ fn take_messages(
             }
         }
     }
+    // Bodies that left memory (large backlogs) are read back from storage.
+    for m in &mut msgs {
+        if qd.msgs.get(&m.queuing_order).is_some_and(|x| x.on_disk) {
+            m.body = ctx.guard.load_body(db, qid, m.queuing_order);
+        }
+    }
     if msgs.is_empty() {
         return Ok(Vec::new());
     }
@@ -438,5 +444,16 @@ pub fn queue_rows(st: &State, db: i32, qid: i32) -> Vec<QueueRow> {
     let Some(qd) = d.qdata.get(&qid) else {
         return Vec::new();
     };
-    qd.msgs.values().map(|m| queue_row(d, &m.rec)).collect()
+    qd.msgs
+        .values()
+        .map(|m| {
+            if m.on_disk {
+                let mut rec = m.rec.clone();
+                rec.body = st.load_body(db, qid, rec.queuing_order);
+                queue_row(d, &rec)
+            } else {
+                queue_row(d, &m.rec)
+            }
+        })
+        .collect()
 }

@@ -397,6 +397,28 @@ pub struct MessageRec {
     pub enqueue_ts: Ts,
 }
 
+impl MessageRec {
+    /// A copy without the body (cheap for large bodies).
+    pub fn clone_without_body(&self) -> MessageRec {
+        MessageRec {
+            queue_id: self.queue_id,
+            queuing_order: self.queuing_order,
+            status: self.status,
+            priority: self.priority,
+            handle: self.handle,
+            group_id: self.group_id,
+            sequence: self.sequence,
+            service_id: self.service_id,
+            contract_id: self.contract_id,
+            message_type_id: self.message_type_id,
+            kind: self.kind,
+            validation: self.validation,
+            body: None,
+            enqueue_ts: self.enqueue_ts,
+        }
+    }
+}
+
 /// A message waiting in a database's transmission queue.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TransmissionRec {

@@ -68,6 +68,8 @@ pub struct QueuedMessage {
     pub rec: MessageRec,
     /// Inserted by this still-open transaction (invisible to others).
     pub pending: Option<TxnId>,
+    /// The body is not in memory (`rec.body` is `None`); it is in storage.
+    pub on_disk: bool,
 }
 
 /// Messages of one queue, indexed by queuing order and by group.
@@ -86,6 +88,8 @@ pub struct QueueData {
     /// Number of ready (status 1) rows per priority level, so RECEIVE can stop scanning
     /// as soon as it found a row of the highest level present.
     pub ready_by_priority: [u32; 11],
+    /// Bytes of bodies held in memory.
+    pub inline_bytes: usize,
 }
 
 impl QueueData {
@@ -119,6 +123,7 @@ impl QueueData {
             self.specials.entry(m.handle).or_default().insert(q);
         }
         self.count_ready(m, true);
+        self.inline_bytes += m.body.as_ref().map_or(0, Vec::len);
     }
 
     fn unindex(&mut self, m: &MessageRec, q: i64) {
@@ -145,6 +150,20 @@ impl QueueData {
             }
         }
         self.count_ready(m, false);
+        self.inline_bytes = self
+            .inline_bytes
+            .saturating_sub(m.body.as_ref().map_or(0, Vec::len));
+    }
+
+    /// Drops a durable message's body from memory; it is read back from storage on use.
+    pub fn evict_body(&mut self, q: i64) {
+        if let Some(m) = self.msgs.get_mut(&q) {
+            if m.pending.is_none() && !m.on_disk {
+                let n = m.rec.body.take().map_or(0, |b| b.len());
+                m.on_disk = true;
+                self.inline_bytes = self.inline_bytes.saturating_sub(n);
+            }
+        }
     }
 
     fn count_ready(&mut self, m: &MessageRec, add: bool) {
@@ -379,6 +398,44 @@ pub struct State {
     pub txq_dirty: bool,
     /// Application locks (sp_getapplock) by (database, resource lowercased).
     pub(crate) applocks: HashMap<(i32, String), Vec<crate::applock::Grant>>,
+    /// Where evicted message bodies are read back from.
+    pub(crate) body_store: BodyStore,
+    /// Body bytes the instance keeps in memory before it evicts durable bodies.
+    pub(crate) body_budget: usize,
+}
+
+/// The storage backend, for reading message bodies that are not in memory.
+#[derive(Clone, Default)]
+pub struct BodyStore(pub(crate) Option<Arc<dyn StorageBackend>>);
+
+impl std::fmt::Debug for BodyStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "BodyStore(backend)"
+        } else {
+            "BodyStore(none)"
+        })
+    }
+}
+
+/// Encodes a message body row: tag 0 = NULL, 1 = bytes follow.
+pub(crate) fn encode_body(body: &Option<Vec<u8>>) -> Vec<u8> {
+    match body {
+        None => vec![0],
+        Some(b) => {
+            let mut v = Vec::with_capacity(b.len() + 1);
+            v.push(1);
+            v.extend_from_slice(b);
+            v
+        }
+    }
+}
+
+fn decode_body(v: &[u8]) -> Option<Vec<u8>> {
+    match v.split_first() {
+        Some((1, rest)) => Some(rest.to_vec()),
+        _ => None,
+    }
 }
 
 impl State {
@@ -397,7 +454,87 @@ impl State {
             poisoned: false,
             txq_dirty: false,
             applocks: HashMap::new(),
+            body_store: BodyStore::default(),
+            body_budget: 64 << 20,
         }
+    }
+
+    /// Bytes of message bodies held in memory.
+    pub fn inline_body_bytes(&self) -> usize {
+        self.dbs
+            .values()
+            .flat_map(|d| d.qdata.values())
+            .map(|q| q.inline_bytes)
+            .sum()
+    }
+
+    /// A queued message with its body, reading the body from storage when it is not in
+    /// memory.
+    pub fn message_with_body(&self, db: i32, qid: i32, q: i64) -> Option<MessageRec> {
+        let m = self.dbs.get(&db)?.qdata.get(&qid)?.msgs.get(&q)?;
+        let mut rec = m.rec.clone();
+        if m.on_disk {
+            rec.body = self.load_body(db, qid, q);
+        }
+        Some(rec)
+    }
+
+    /// Reads a body row from storage (`None` for a NULL body or a missing row).
+    pub fn load_body(&self, db: i32, qid: i32, q: i64) -> Option<Vec<u8>> {
+        let backend = self.body_store.0.as_ref()?;
+        let key = encode_key(&RowRef::Message(db, qid, q));
+        backend
+            .get(Table::MessageBody, &key)
+            .ok()
+            .flatten()
+            .and_then(|v| decode_body(&v))
+    }
+
+    /// The storage changes of the rows a transaction touched, in order.
+    pub fn write_set(&self, dirty: &[RowRef]) -> sbroker_storage::WriteSet {
+        let mut changes = Vec::with_capacity(dirty.len() + 4);
+        for r in dirty {
+            if let RowRef::Message(dbid, qid, q) = r {
+                let key = encode_key(r);
+                match self
+                    .dbs
+                    .get(dbid)
+                    .and_then(|d| d.qdata.get(qid))
+                    .and_then(|qd| qd.msgs.get(q))
+                {
+                    Some(m) => {
+                        // Metadata without the body; the body row only when it is in memory
+                        // (an evicted body is already durable and never changes).
+                        let meta = m.rec.clone_without_body();
+                        changes.push(Change::Put {
+                            table: Table::Message,
+                            key: key.clone(),
+                            value: postcard::to_allocvec(&meta).unwrap_or_default(),
+                        });
+                        if !m.on_disk {
+                            changes.push(Change::Put {
+                                table: Table::MessageBody,
+                                key,
+                                value: encode_body(&m.rec.body),
+                            });
+                        }
+                    }
+                    None => {
+                        changes.push(Change::Delete {
+                            table: Table::Message,
+                            key: key.clone(),
+                        });
+                        changes.push(Change::Delete {
+                            table: Table::MessageBody,
+                            key,
+                        });
+                    }
+                }
+            } else {
+                changes.push(self.persist(r));
+            }
+        }
+        sbroker_storage::WriteSet { changes }
     }
 
     /// Database by id.
@@ -624,6 +761,7 @@ impl State {
                     .entry(r.queue_id)
                     .or_default()
                     .insert(QueuedMessage {
+                        on_disk: r.body.is_none(),
                         rec: r,
                         pending: None,
                     });

@@ -182,6 +182,7 @@ pub fn insert_message(st: &mut State, tx: &mut Txn, db: i32, rec: MessageRec) {
     let (qid, q) = (rec.queue_id, rec.queuing_order);
     let Some(d) = db_mut(st, db) else { return };
     d.qdata.entry(qid).or_default().insert(QueuedMessage {
+        on_disk: false,
         rec,
         pending: Some(tx.id),
     });
@@ -201,7 +202,12 @@ pub fn update_message(st: &mut State, tx: &mut Txn, db: i32, qid: i32, rec: Mess
     };
     let pending = qd.msgs.get(&q).and_then(|m| m.pending);
     let old = qd.remove(q);
-    qd.insert(QueuedMessage { rec, pending });
+    let on_disk = old.as_ref().is_some_and(|o| o.on_disk) && rec.body.is_none();
+    qd.insert(QueuedMessage {
+        rec,
+        pending,
+        on_disk,
+    });
     tx.track(RowRef::Message(db, qid, q), move |s| {
         restore_message(s, db, qid, q, old)
     });

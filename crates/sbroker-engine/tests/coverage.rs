@@ -359,6 +359,7 @@ fn f_dur_03_pending_sends_survive_restart() {
         clock: Arc::new(ManualClock::new(1_800_000_000_000_000)),
         background: false,
         closed_linger: Duration::from_secs(0),
+        ..Default::default()
     };
     {
         let backend = Arc::new(SqliteBackend::open(dir.path()).expect("open"));

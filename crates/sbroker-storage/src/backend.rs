@@ -26,11 +26,14 @@ pub enum Table {
     Object = 7,
     /// Rows of user tables, opaque here.
     UserRow = 8,
+    /// Message bodies, kept apart from message metadata so status changes do not rewrite
+    /// them and bodies need not be in memory.
+    MessageBody = 9,
 }
 
 impl Table {
     /// Every table, in numeric order.
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Meta,
         Table::Database,
         Table::Catalog,
@@ -40,6 +43,7 @@ impl Table {
         Table::Transmission,
         Table::Object,
         Table::UserRow,
+        Table::MessageBody,
     ];
 
     /// The table with this numeric code.
