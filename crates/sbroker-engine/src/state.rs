@@ -157,12 +157,13 @@ impl QueueData {
 
     /// Drops a durable message's body from memory; it is read back from storage on use.
     pub fn evict_body(&mut self, q: i64) {
-        if let Some(m) = self.msgs.get_mut(&q) {
-            if m.pending.is_none() && !m.on_disk {
-                let n = m.rec.body.take().map_or(0, |b| b.len());
-                m.on_disk = true;
-                self.inline_bytes = self.inline_bytes.saturating_sub(n);
-            }
+        if let Some(m) = self.msgs.get_mut(&q)
+            && m.pending.is_none()
+            && !m.on_disk
+        {
+            let n = m.rec.body.take().map_or(0, |b| b.len());
+            m.on_disk = true;
+            self.inline_bytes = self.inline_bytes.saturating_sub(n);
         }
     }
 
