@@ -88,6 +88,27 @@ fn run_task(inst: &Instance, task: &ActivationTask, log: ActivationLog) {
         procedure: task.procedure.clone(),
         queue,
     };
+    match ex.procedure_param_count(&task.procedure) {
+        Some(0) => {}
+        Some(_) => {
+            sink.write(&format!(
+                "Msg 9653: The signature of activation stored procedure '{}' is invalid. Parameters are not allowed.",
+                task.procedure
+            ));
+            drop(ex);
+            inst.activation_finished(task.id, true);
+            return;
+        }
+        None => {
+            sink.write(&format!(
+                "Msg 2812: Could not find stored procedure '{}'.",
+                task.procedure
+            ));
+            drop(ex);
+            inst.activation_finished(task.id, true);
+            return;
+        }
+    }
     let outcome = ex.execute_batch(&format!("EXEC {}", task.procedure), &mut sink);
     let open_transaction = ex.session().in_transaction();
     if open_transaction {

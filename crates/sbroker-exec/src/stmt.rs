@@ -1379,6 +1379,21 @@ impl Executor {
     }
 
     /// Looks up and parses a procedure (cached by its stored bytes).
+    /// Number of parameters of a stored procedure; `None` when there is no such procedure.
+    pub(crate) fn procedure_param_count(&mut self, name: &str) -> Option<usize> {
+        let stmts = sbroker_tsql::parse_batch(&format!("EXEC {name}")).ok()?;
+        let Some(StmtKind::Exec(e)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return None;
+        };
+        let ast::ProcRef::Name(n) = &e.procedure else {
+            return None;
+        };
+        self.procedure(n)
+            .ok()
+            .flatten()
+            .map(|(_, p)| p.params.len())
+    }
+
     fn procedure(
         &mut self,
         name: &ast::ObjectName,
