@@ -186,11 +186,10 @@ pub fn add_builtins(db: &mut Db, now: Ts) {
         principal(2, "guest", "S", "SQL_USER"),
         principal(3, "INFORMATION_SCHEMA", "S", "SQL_USER"),
         principal(4, "sys", "S", "SQL_USER"),
-        principal(16384, "db_owner", "R", "DATABASE_ROLE"),
-        principal(16389, "db_ddladmin", "R", "DATABASE_ROLE"),
     ] {
         db.principals.insert(p.id, p);
     }
+    ensure_fixed_roles(db);
     let services = [
         (
             1,
@@ -211,6 +210,40 @@ pub fn add_builtins(db: &mut Db, now: Ts) {
                 principal_id: 1,
                 queue_id,
                 contracts,
+            },
+        );
+    }
+}
+
+/// The fixed database roles, with SQL Server's principal ids.
+const FIXED_ROLES: [(i32, &str); 9] = [
+    (16384, "db_owner"),
+    (16385, "db_accessadmin"),
+    (16386, "db_securityadmin"),
+    (16387, "db_ddladmin"),
+    (16389, "db_backupoperator"),
+    (16390, "db_datareader"),
+    (16391, "db_datawriter"),
+    (16392, "db_denydatareader"),
+    (16393, "db_denydatawriter"),
+];
+
+/// Adds every fixed database role the database lacks (new databases, and databases
+/// recovered from a data directory written before a role was added here).
+pub fn ensure_fixed_roles(db: &mut Db) {
+    for (id, name) in FIXED_ROLES {
+        if db.principals.contains_key(&id) || db.principal_id(name).is_some() {
+            continue;
+        }
+        db.principals.insert(
+            id,
+            PrincipalRec {
+                id,
+                name: name.into(),
+                kind: "R".into(),
+                type_desc: "DATABASE_ROLE".into(),
+                default_schema: None,
+                members: Vec::new(),
             },
         );
     }
@@ -1264,21 +1297,34 @@ pub fn create_principal(
     Ok(id)
 }
 
-/// DROP USER / DROP ROLE (refused while the principal owns broker objects).
+/// DROP USER / DROP ROLE (refused while the principal owns broker objects, and for a
+/// role while it has members). A dropped user leaves every role it was a member of.
 pub fn drop_principal(
     st: &mut State,
     tx: &mut Txn,
     db: i32,
     name: &str,
+    role: bool,
 ) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
-    let id = d.principal_id(name).ok_or_else(|| {
-        ServerError::new(15151, format!("Cannot drop the user '{name}', because it does not exist or you do not have permission."))
-    })?;
+    let word = if role { "role" } else { "user" };
+    let id = d
+        .principal_id(name)
+        .filter(|id| d.principals.get(id).is_some_and(|p| (p.kind == "R") == role))
+        .ok_or_else(|| {
+            ServerError::new(15151, format!("Cannot drop the {word} '{name}', because it does not exist or you do not have permission."))
+        })?;
     if !(5..16384).contains(&id) {
+        let number = if role { 15142 } else { 15150 };
         return Err(ServerError::new(
-            15150,
-            format!("Cannot drop the user '{name}'."),
+            number,
+            format!("Cannot drop the {word} '{name}'."),
+        ));
+    }
+    if role && d.principals.get(&id).is_some_and(|p| !p.members.is_empty()) {
+        return Err(ServerError::new(
+            15144,
+            "The role has members. It must be empty before it can be dropped.",
         ));
     }
     let owns = d.message_types.values().any(|m| m.principal_id == id)
@@ -1292,6 +1338,19 @@ pub fn drop_principal(
                 "The database principal owns objects in the database and cannot be dropped: '{name}'."
             ),
         ));
+    }
+    let left: Vec<PrincipalRec> = d
+        .principals
+        .values()
+        .filter(|p| p.members.contains(&id))
+        .map(|p| {
+            let mut p = p.clone();
+            p.members.retain(|m| *m != id);
+            p
+        })
+        .collect();
+    for p in left {
+        txn::put_catalog(st, tx, db, CatObj::Principal(p));
     }
     txn::remove_catalog(st, tx, db, CatKind::Principal, id);
     Ok(())
@@ -1411,9 +1470,11 @@ pub fn create_event_notification(
     broker_instance: &str,
 ) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
+    // The name is unique within its scope: for ON QUEUE, the queue (two queues may each
+    // carry a notification of the same name).
     if d.event_notifications
         .values()
-        .any(|e| e.name.eq_ignore_ascii_case(name))
+        .any(|e| e.queue_id == queue_id && e.name.eq_ignore_ascii_case(name))
     {
         return Err(already_exists(name));
     }
@@ -1473,12 +1534,13 @@ pub fn drop_event_notification(
     tx: &mut Txn,
     db: i32,
     name: &str,
+    queue_id: i32,
 ) -> Result<(), ServerError> {
     let d = db_of(st, db)?;
     let id = d
         .event_notifications
         .values()
-        .find(|e| e.name.eq_ignore_ascii_case(name))
+        .find(|e| e.queue_id == queue_id && e.name.eq_ignore_ascii_case(name))
         .map(|e| e.id)
         .ok_or_else(|| ServerError::new(15151, format!("Cannot drop the event notification '{name}', because it does not exist or you do not have permission.")))?;
     txn::remove_catalog(st, tx, db, CatKind::EventNotification, id);

@@ -173,6 +173,9 @@ impl Instance {
         opts: Options,
     ) -> Result<Instance, ServerError> {
         let mut state = State::recover(backend.as_ref()).map_err(storage_error)?;
+        for db in state.dbs.values_mut() {
+            catalog::ensure_fixed_roles(db);
+        }
         state.body_store = crate::state::BodyStore(Some(Arc::clone(&backend)));
         state.body_budget = opts.body_cache_bytes;
         let store = Store::new(Arc::clone(&backend));

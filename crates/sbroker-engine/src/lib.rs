@@ -519,12 +519,12 @@ impl Session {
         })
     }
 
-    /// DROP USER / DROP ROLE.
-    pub fn drop_principal(&mut self, name: &str) -> Result<(), ServerError> {
+    /// DROP USER (`role` false) / DROP ROLE (`role` true).
+    pub fn drop_principal(&mut self, name: &str, role: bool) -> Result<(), ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
-            catalog::drop_principal(st, tx, db, name)
+            catalog::drop_principal(st, tx, db, name, role)
         })
     }
 
@@ -584,11 +584,15 @@ impl Session {
     }
 
     /// DROP EVENT NOTIFICATION name ON QUEUE ….
-    pub fn drop_event_notification(&mut self, name: &str) -> Result<(), ServerError> {
+    pub fn drop_event_notification(
+        &mut self,
+        name: &str,
+        queue: &QueueName,
+    ) -> Result<(), ServerError> {
         self.run(|ctx| {
-            let db = ctx.db;
+            let (db, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
             let (st, tx) = ctx.parts();
-            catalog::drop_event_notification(st, tx, db, name)
+            catalog::drop_event_notification(st, tx, db, name, qid)
         })
     }
 }

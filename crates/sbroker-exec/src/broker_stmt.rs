@@ -423,11 +423,12 @@ impl Executor {
                 )?;
             }
             StmtKind::DropEventNotification { names, scope } => {
-                if !matches!(scope, ast::EventNotificationScope::Queue(_)) {
+                let ast::EventNotificationScope::Queue(q) = scope else {
                     return Err(unsupported("EVENT NOTIFICATION on a DATABASE or SERVER"));
-                }
+                };
                 for n in names {
-                    self.session.drop_event_notification(&n.value)?;
+                    self.session
+                        .drop_event_notification(&n.value, &queue_name(q))?;
                 }
             }
             StmtKind::CreateMasterKey { .. }

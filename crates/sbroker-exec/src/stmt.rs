@@ -1486,7 +1486,8 @@ impl Executor {
                 ast::DropKind::User | ast::DropKind::Role => {
                     let exists = self.session.principal_id(&obj).is_some();
                     if exists || !d.if_exists {
-                        self.session.drop_principal(&obj)?;
+                        self.session
+                            .drop_principal(&obj, matches!(d.kind, ast::DropKind::Role))?;
                     }
                 }
                 ast::DropKind::Schema => {

@@ -549,6 +549,8 @@ fn build(
                 ("principal_id", int),
                 ("type", SqlType::Char(1)),
                 ("type_desc", nvarchar(60)),
+                ("default_schema_name", sysname()),
+                ("is_fixed_role", SqlType::Bit),
             ],
             d.principals
                 .values()
@@ -558,7 +560,20 @@ fn build(
                         Value::Int(p.id),
                         Value::VarChar(p.kind.clone()),
                         s(&p.type_desc),
+                        p.default_schema.as_deref().map_or(Value::Null, s),
+                        Value::Bit(p.kind == "R" && (16384..16400).contains(&p.id)),
                     ]
+                })
+                .collect(),
+        ),
+        "sys.database_role_members" => rel(
+            &[("role_principal_id", int), ("member_principal_id", int)],
+            d.principals
+                .values()
+                .flat_map(|p| {
+                    p.members
+                        .iter()
+                        .map(|m| vec![Value::Int(p.id), Value::Int(*m)])
                 })
                 .collect(),
         ),

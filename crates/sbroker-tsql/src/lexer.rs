@@ -505,7 +505,8 @@ impl<'a> Lexer<'a> {
                 }
                 let before = s.len();
                 self.word_chars(&mut s);
-                if s.len() == before {
+                // `@` alone is a valid local variable name (`DECLARE @ INT`); `@@` is not.
+                if global && s.len() == before {
                     return Err(ParseError::near(&s, line, col));
                 }
                 if global {

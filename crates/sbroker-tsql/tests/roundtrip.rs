@@ -67,6 +67,7 @@ rt! {
 
     // ----- variables / control flow -----
     declare_vars => "DECLARE @a INT = 5, @b NVARCHAR(MAX), @c DECIMAL(10, 2) = 1.5, @d sysname, @e XML(dbo.MySchema), @f DATETIME2(7), @g VARBINARY(MAX), @h BIT, @i TINYINT, @j UNIQUEIDENTIFIER = NEWID()";
+    declare_bare_at => "DECLARE @ INT = 100; SELECT @ + 1";
     declare_as => "DECLARE @a AS INT, @x XML(CONTENT dbo.coll)";
     declare_table => "DECLARE @t TABLE (id INT IDENTITY(1, 1) PRIMARY KEY, name NVARCHAR(50) NOT NULL DEFAULT N'', body VARBINARY(MAX) NULL)";
     declare_cursor => "DECLARE c CURSOR LOCAL FAST_FORWARD FOR SELECT a, b FROM t; OPEN c; FETCH NEXT FROM c INTO @a, @b; WHILE @@FETCH_STATUS = 0 BEGIN FETCH NEXT FROM c INTO @a, @b; END; CLOSE c; DEALLOCATE c";
@@ -104,6 +105,7 @@ rt! {
     create_inline_function => "CREATE FUNCTION dbo.tvf (@a INT) RETURNS TABLE AS RETURN SELECT * FROM t WHERE id = @a";
     drop_function => "DROP FUNCTION IF EXISTS dbo.f";
     create_table => "CREATE TABLE dbo.t (id INT IDENTITY(1, 1) NOT NULL, name NVARCHAR(100) COLLATE Latin1_General_BIN NULL CONSTRAINT df_name DEFAULT N'x', ts DATETIME2 DEFAULT SYSUTCDATETIME(), amount DECIMAL(18, 4) CHECK (amount >= 0), ref INT REFERENCES dbo.other (id) ON DELETE CASCADE, g UNIQUEIDENTIFIER ROWGUIDCOL UNIQUE, total AS amount * 2 PERSISTED, CONSTRAINT pk_t PRIMARY KEY CLUSTERED (id DESC), UNIQUE NONCLUSTERED (name), FOREIGN KEY (ref) REFERENCES dbo.other (id), CONSTRAINT ck CHECK (id > 0)) ON [PRIMARY]";
+    create_table_textimage => "CREATE TABLE t (id INT, body NVARCHAR(MAX)) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]; CREATE TABLE u (b VARBINARY(MAX)) TEXTIMAGE_ON big";
     create_temp_table => "CREATE TABLE #work (id INT PRIMARY KEY, v SQL_VARIANT); CREATE TABLE ##g (x INT)";
     drop_table => "DROP TABLE IF EXISTS #work; DROP TABLE dbo.a, dbo.b";
     alter_table => "ALTER TABLE t ADD c INT NULL, CONSTRAINT u UNIQUE (c); ALTER TABLE t DROP COLUMN c, d; ALTER TABLE t DROP CONSTRAINT u; ALTER TABLE t ALTER COLUMN c BIGINT NOT NULL";

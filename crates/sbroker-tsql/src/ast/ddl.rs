@@ -457,6 +457,8 @@ pub struct CreateTable {
     pub constraints: Vec<TableConstraint>,
     /// `ON filegroup`.
     pub filegroup: Option<Ident>,
+    /// `TEXTIMAGE_ON filegroup` (where large values go; recorded, no effect).
+    pub textimage_on: Option<Ident>,
 }
 
 /// `ALTER TABLE` actions.

@@ -510,6 +510,9 @@ impl Display for StmtKind {
                 if let Some(fg) = &t.filegroup {
                     write!(f, " ON {fg}")?;
                 }
+                if let Some(fg) = &t.textimage_on {
+                    write!(f, " TEXTIMAGE_ON {fg}")?;
+                }
                 Ok(())
             }
             StmtKind::AlterTable(t) => {

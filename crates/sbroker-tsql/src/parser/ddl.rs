@@ -441,7 +441,7 @@ impl Parser<'_> {
         })))
     }
 
-    /// `TABLE name ( element, … ) [ON filegroup]`.
+    /// `TABLE name ( element, … ) [ON filegroup] [TEXTIMAGE_ON filegroup]`.
     fn parse_create_table(&mut self) -> PResult<StmtKind> {
         self.expect_kw("TABLE")?;
         let name = self.parse_object_name()?;
@@ -451,11 +451,17 @@ impl Parser<'_> {
         } else {
             None
         };
+        let textimage_on = if self.eat_kw("TEXTIMAGE_ON") {
+            Some(self.parse_ident_any()?)
+        } else {
+            None
+        };
         Ok(StmtKind::CreateTable(Box::new(CreateTable {
             name,
             columns,
             constraints,
             filegroup,
+            textimage_on,
         })))
     }
 
