@@ -109,6 +109,27 @@ fn run_task(inst: &Instance, task: &ActivationTask, log: ActivationLog) {
             return;
         }
     }
+    // The procedure runs as the queue's EXECUTE AS principal (OWNER: the queue's owner).
+    let principal = match task.execute_as {
+        Some(-2) => {
+            let db = task.db;
+            ex.session()
+                .with_state(|st| {
+                    st.db(db)
+                        .and_then(|d| d.queues.get(&task.queue_id))
+                        .map(|q| q.principal_id)
+                })
+                .unwrap_or(1)
+        }
+        Some(id) => id,
+        None => 1,
+    };
+    if let Err(e) = ex.impersonate(principal) {
+        sink.error(&e);
+        drop(ex);
+        inst.activation_finished(task.id, true);
+        return;
+    }
     let outcome = ex.execute_batch(&format!("EXEC {}", task.procedure), &mut sink);
     let open_transaction = ex.session().in_transaction();
     if open_transaction {

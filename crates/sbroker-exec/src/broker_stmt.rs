@@ -129,7 +129,8 @@ impl Executor {
                             ServerError::new(9611, format!("Cannot find the specified user '{u}'."))
                         })?)
                     }
-                    Some(_) => Some(1),
+                    Some(ast::ExecuteAs::SelfPrincipal) => Some(self.current_user().0),
+                    Some(ast::ExecuteAs::Caller) => None,
                 };
             }
         }

@@ -178,6 +178,46 @@ pub(crate) fn has_aggregate(e: &Expr) -> bool {
 }
 
 impl Executor {
+    /// IS_MEMBER / IS_ROLEMEMBER: 1 when `member` belongs to `role` (directly or through
+    /// nested roles; everyone is in `public`, dbo in `db_owner`), 0 when not, NULL when
+    /// the role does not exist.
+    fn role_member(&mut self, role: &str, member: &str) -> Value {
+        let db = self.session.database_id();
+        self.session.with_state(|st| {
+            let Some(d) = st.db(db) else {
+                return Value::Null;
+            };
+            let Some(rid) = d
+                .principal_id(role)
+                .filter(|id| d.principals.get(id).is_some_and(|p| p.kind == "R"))
+            else {
+                return Value::Null;
+            };
+            let Some(mid) = d.principal_id(member) else {
+                return Value::Null;
+            };
+            if rid == 0 || (mid == 1 && rid == 16384) {
+                return Value::Int(1);
+            }
+            // Walk up from the member through the roles it belongs to.
+            let mut seen = vec![mid];
+            let mut i = 0;
+            while i < seen.len() {
+                let cur = seen[i];
+                for p in d.principals.values() {
+                    if p.members.contains(&cur) && !seen.contains(&p.id) {
+                        if p.id == rid {
+                            return Value::Int(1);
+                        }
+                        seen.push(p.id);
+                    }
+                }
+                i += 1;
+            }
+            Value::Int(0)
+        })
+    }
+
     pub(crate) fn get_var(&self, name: &str) -> Result<Value, ServerError> {
         let key = name.to_ascii_lowercase();
         match self.frames.last().and_then(|f| f.vars.get(&key)) {
@@ -940,7 +980,9 @@ impl Executor {
                         .map_or(Value::Null, Value::NVarChar)
                 }
             },
-            "USER_NAME" | "CURRENT_USER" | "SESSION_USER" | "USER" => Value::NVarChar("dbo".into()),
+            "USER_NAME" | "CURRENT_USER" | "SESSION_USER" | "USER" => {
+                Value::NVarChar(self.current_user().1)
+            }
             "SUSER_SNAME" | "SUSER_NAME" | "SYSTEM_USER" | "ORIGINAL_LOGIN" => {
                 Value::NVarChar("sa".into())
             }
@@ -960,11 +1002,22 @@ impl Executor {
                         .map_or(Value::Null, Value::Int)
                 }
             },
-            "USER_ID" | "SUSER_ID" | "DATABASE_PRINCIPAL_ID" => Value::Int(1),
+            "USER_ID" | "DATABASE_PRINCIPAL_ID" => Value::Int(self.current_user().0),
+            "SUSER_ID" => Value::Int(1),
             "HOST_NAME" => Value::NVarChar("localhost".into()),
             "APP_NAME" => Value::NVarChar("sbroker".into()),
             "SERVERPROPERTY" => Value::Null,
-            "IS_MEMBER" | "IS_SRVROLEMEMBER" | "HAS_PERMS_BY_NAME" => Value::Int(1),
+            "IS_MEMBER" | "IS_ROLEMEMBER" if !vals.is_empty() => {
+                let member = match vals.get(1) {
+                    Some(v) => as_string(v)?,
+                    None => Some(self.current_user().1),
+                };
+                match (as_string(&v0)?, member) {
+                    (Some(role), Some(member)) => self.role_member(&role, &member),
+                    _ => Value::Null,
+                }
+            }
+            "IS_SRVROLEMEMBER" | "HAS_PERMS_BY_NAME" => Value::Int(1),
             "ERROR_NUMBER" => self.error_fn(|e| Value::Int(e.number)),
             "ERROR_MESSAGE" => self.error_fn(|e| Value::NVarChar(e.message.clone())),
             "ERROR_SEVERITY" => self.error_fn(|e| Value::Int(i32::from(e.severity))),

@@ -147,6 +147,8 @@ pub struct Executor {
     pub(crate) fetch_status: i32,
     /// `inserted` / `deleted` of the triggers being run (innermost last).
     pub(crate) trigger_tables: Vec<modules::TriggerTables>,
+    /// EXECUTE AS context stack: (principal id, name), innermost last; empty = dbo.
+    pub(crate) users: Vec<(i32, String)>,
 }
 
 /// A cursor: its query and, once opened, its rows.
@@ -193,7 +195,39 @@ impl Executor {
             cursors: HashMap::new(),
             fetch_status: -1,
             trigger_tables: Vec::new(),
+            users: Vec::new(),
         }
+    }
+
+    /// The database user the session runs as (EXECUTE AS / activation), dbo by default.
+    pub fn current_user(&self) -> (i32, String) {
+        self.users
+            .last()
+            .cloned()
+            .unwrap_or_else(|| (1, "dbo".to_string()))
+    }
+
+    /// Switches the execution context to the database user `principal_id` of the current
+    /// database (what `EXECUTE AS USER` does); [`Executor::revert`] undoes it. A missing
+    /// principal, or a role, gives error 15517.
+    pub fn impersonate(&mut self, principal_id: i32) -> Result<(), ServerError> {
+        let db = self.session.database_id();
+        let found = self.session.with_state(|st| {
+            st.db(db).and_then(|d| {
+                d.principals
+                    .get(&principal_id)
+                    .filter(|p| p.kind != "R")
+                    .map(|p| p.name.clone())
+            })
+        });
+        let name = found.ok_or_else(|| cannot_impersonate(&principal_id.to_string()))?;
+        self.users.push((principal_id, name));
+        Ok(())
+    }
+
+    /// Ends the innermost EXECUTE AS context (REVERT); without one it does nothing.
+    pub fn revert(&mut self) {
+        self.users.pop();
     }
 
     /// The engine session.
@@ -248,4 +282,14 @@ impl Executor {
         }
         failed
     }
+}
+
+/// Error 15517: an EXECUTE AS target that does not exist or cannot be impersonated.
+pub(crate) fn cannot_impersonate(name: &str) -> ServerError {
+    ServerError::new(
+        15517,
+        format!(
+            "Cannot execute as the database principal because the principal \"{name}\" does not exist, this type of principal cannot be impersonated, or you do not have permission."
+        ),
+    )
 }

@@ -407,7 +407,9 @@ impl Executor {
             self.depth += 1;
             let saved_rowcount = self.rowcount;
             self.rowcount = affected;
+            let saved_users = self.users.len();
             let r = self.exec_block(&trg.body, sink);
+            self.users.truncate(saved_users);
             self.rowcount = saved_rowcount;
             self.depth -= 1;
             self.frames.pop();

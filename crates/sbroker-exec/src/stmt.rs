@@ -513,7 +513,8 @@ impl Executor {
                 let sql = v.to_display_string();
                 self.dynamic_sql(&sql, Vec::new(), sink)?;
             }
-            StmtKind::ExecuteAs(_) | StmtKind::Revert => {}
+            StmtKind::ExecuteAs(a) => self.execute_as(a)?,
+            StmtKind::Revert => self.revert(),
             StmtKind::BeginTransaction(_) => {
                 let outermost = !self.session.in_transaction();
                 self.session.begin_transaction()?;
@@ -1827,7 +1828,10 @@ impl Executor {
         self.session.set_database_id(db);
         self.frames.push(frame);
         self.depth += 1;
+        // An EXECUTE AS inside the procedure ends with it.
+        let saved_users = self.users.len();
         let r = self.exec_block(&p.body, sink);
+        self.users.truncate(saved_users);
         self.depth -= 1;
         let frame = self.frames.pop();
         self.session.set_database_id(saved_db);
@@ -1880,7 +1884,9 @@ impl Executor {
         self.frames.push(frame);
         self.depth += 1;
         let saved_text = std::mem::replace(&mut self.batch_text, Arc::from(sql));
+        let saved_users = self.users.len();
         let r = self.exec_block(&stmts, sink);
+        self.users.truncate(saved_users);
         self.batch_text = saved_text;
         self.depth -= 1;
         let frame = self.frames.pop();
@@ -2011,4 +2017,38 @@ pub(crate) fn emit(sink: &mut dyn ResultSink, rel: &Relation) {
         })
         .collect();
     sink.result_set(&cols, &rel.rows);
+}
+
+impl Executor {
+    /// `EXECUTE AS { CALLER | SELF | USER = 'name' | LOGIN = 'name' }` (statement form).
+    fn execute_as(&mut self, a: &ast::ExecuteAs) -> Result<(), ServerError> {
+        match a {
+            ast::ExecuteAs::Caller | ast::ExecuteAs::SelfPrincipal => {
+                let me = self.current_user();
+                self.users.push(me);
+            }
+            ast::ExecuteAs::Owner => self.users.push((1, "dbo".to_string())),
+            ast::ExecuteAs::User(u) => {
+                let id = self
+                    .session
+                    .principal_id(u)
+                    .ok_or_else(|| crate::cannot_impersonate(u))?;
+                self.impersonate(id)
+                    .map_err(|_| crate::cannot_impersonate(u))?;
+            }
+            ast::ExecuteAs::Login(l) => {
+                // The one login is `sa`, mapped to dbo.
+                if !l.eq_ignore_ascii_case("sa") {
+                    return Err(ServerError::new(
+                        15406,
+                        format!(
+                            "Cannot execute as the server principal because the principal \"{l}\" does not exist, this type of principal cannot be impersonated, or you do not have permission."
+                        ),
+                    ));
+                }
+                self.users.push((1, "dbo".to_string()));
+            }
+        }
+        Ok(())
+    }
 }

@@ -137,3 +137,83 @@ fn procedures_with_parameters_never_run_and_drop_stops_activation() {
         0
     );
 }
+
+/// F-ACT-06: the activated procedure runs as the queue's EXECUTE AS principal, so
+/// USER_NAME() inside it is that user ('user', OWNER = the queue's owner, SELF = whoever
+/// ran the CREATE QUEUE).
+#[test]
+fn activated_procedures_run_as_the_execute_as_principal() {
+    let (_inst, mut ex, _log) = setup();
+    run(
+        &mut ex,
+        "CREATE TABLE who (q SYSNAME, u SYSNAME);\n\
+         CREATE USER worker WITHOUT LOGIN; CREATE USER creator WITHOUT LOGIN;\nGO\n\
+         CREATE PROCEDURE pw AS BEGIN DECLARE @b VARBINARY(MAX); RECEIVE TOP(1) @b = message_body FROM qw; INSERT who VALUES ('qw', USER_NAME()); END\nGO\n\
+         CREATE PROCEDURE po AS BEGIN DECLARE @b VARBINARY(MAX); RECEIVE TOP(1) @b = message_body FROM qo; INSERT who VALUES ('qo', USER_NAME()); END\nGO\n\
+         CREATE PROCEDURE ps AS BEGIN DECLARE @b VARBINARY(MAX); RECEIVE TOP(1) @b = message_body FROM qs; INSERT who VALUES ('qs', USER_NAME()); END\nGO\n\
+         CREATE QUEUE qw WITH ACTIVATION (STATUS = ON, PROCEDURE_NAME = pw, MAX_QUEUE_READERS = 1, EXECUTE AS 'worker');\n\
+         CREATE QUEUE qo WITH ACTIVATION (STATUS = ON, PROCEDURE_NAME = po, MAX_QUEUE_READERS = 1, EXECUTE AS OWNER);\n\
+         EXECUTE AS USER = 'creator';\n\
+         CREATE QUEUE qs WITH ACTIVATION (STATUS = ON, PROCEDURE_NAME = ps, MAX_QUEUE_READERS = 1, EXECUTE AS SELF);\n\
+         REVERT;\n\
+         CREATE SERVICE sw ON QUEUE qw ([DEFAULT]); CREATE SERVICE so ON QUEUE qo ([DEFAULT]); CREATE SERVICE ss ON QUEUE qs ([DEFAULT]);\nGO\n\
+         DECLARE @h UNIQUEIDENTIFIER;\n\
+         BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'sw' WITH ENCRYPTION = OFF; SEND ON CONVERSATION @h (0x01);\n\
+         BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'so' WITH ENCRYPTION = OFF; SEND ON CONVERSATION @h (0x01);\n\
+         BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'ss' WITH ENCRYPTION = OFF; SEND ON CONVERSATION @h (0x01);\nGO\n",
+    );
+    let end = Instant::now() + Duration::from_secs(10);
+    while count(&mut ex, "SELECT COUNT(*) FROM who;\nGO\n") < 3 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let s = run(&mut ex, "SELECT q, u FROM who ORDER BY q;\nGO\n");
+    let rows: Vec<String> = s.result_sets[0]
+        .1
+        .iter()
+        .map(|r| format!("{}={}", r[0].to_display_string(), r[1].to_display_string()))
+        .collect();
+    assert_eq!(rows, ["qo=dbo", "qs=creator", "qw=worker"]);
+    // The caller's own context is untouched by the activated tasks.
+    let s = run(&mut ex, "SELECT USER_NAME();\nGO\n");
+    assert_eq!(s.result_sets[0].1[0][0].to_display_string(), "dbo");
+}
+
+/// F-CAT-09: while an activated procedure runs, sys.dm_broker_activated_tasks lists it
+/// and sys.dm_broker_queue_monitors shows the queue's monitor; afterwards the task row
+/// is gone.
+#[test]
+fn activation_dmvs_show_running_tasks() {
+    let (_inst, mut ex, log) = setup();
+    run(
+        &mut ex,
+        "CREATE PROCEDURE slow AS BEGIN DECLARE @b VARBINARY(MAX); RECEIVE TOP(1) @b = message_body FROM qt; WAITFOR DELAY '00:00:02'; PRINT 'slow done'; END\nGO\n\
+         CREATE QUEUE qt WITH ACTIVATION (STATUS = ON, PROCEDURE_NAME = slow, MAX_QUEUE_READERS = 1, EXECUTE AS OWNER);\n\
+         CREATE SERVICE st ON QUEUE qt ([DEFAULT]);\nGO\n\
+         DECLARE @h UNIQUEIDENTIFIER;\n\
+         BEGIN DIALOG @h FROM SERVICE si TO SERVICE 'st' WITH ENCRYPTION = OFF;\n\
+         SEND ON CONVERSATION @h (0x01);\nGO\n",
+    );
+    let tasks = "SELECT COUNT(*) FROM sys.dm_broker_activated_tasks t JOIN sys.service_queues q ON q.object_id = t.queue_id WHERE q.name = 'qt' AND t.procedure_name LIKE '%slow%' AND t.database_id = DB_ID();\nGO\n";
+    let end = Instant::now() + Duration::from_secs(10);
+    let mut seen = false;
+    while !seen && Instant::now() < end {
+        seen = count(&mut ex, tasks) == 1;
+        if !seen {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    assert!(seen, "the running task is listed: {:?}", log.lock());
+    assert_eq!(
+        count(
+            &mut ex,
+            "SELECT COUNT(*) FROM sys.dm_broker_queue_monitors m JOIN sys.service_queues q ON q.object_id = m.queue_id WHERE q.name = 'qt' AND m.database_id = DB_ID();\nGO\n"
+        ),
+        1
+    );
+    assert!(wait_for(&log, "slow done"), "{:?}", log.lock());
+    let end = Instant::now() + Duration::from_secs(5);
+    while count(&mut ex, tasks) != 0 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(count(&mut ex, tasks), 0, "the finished task is gone");
+}
