@@ -276,6 +276,16 @@ impl Executor {
             }
             StmtKind::Declare(vars) => {
                 for v in vars {
+                    if v.data_type
+                        .name
+                        .name()
+                        .is_some_and(|n| n.value.eq_ignore_ascii_case("CURSOR"))
+                    {
+                        // A cursor variable: its cursor lives in `cursors` under `@name`
+                        // once SET @c = CURSOR … runs; a new variable refers to none.
+                        self.cursors.remove(&v.name.to_ascii_lowercase());
+                        continue;
+                    }
                     let ty = sql_type_of(&v.data_type, false)?;
                     let key = v.name.to_ascii_lowercase();
                     let node = std::ptr::from_ref(v) as usize;
@@ -333,7 +343,7 @@ impl Executor {
                 frame.declared_by.insert(key.clone(), node);
                 frame.vars.insert(key, Var::Table(MemTable::new(def)));
             }
-            StmtKind::DeclareCursor(c) => {
+            StmtKind::DeclareCursor(c) | StmtKind::SetCursor(c) => {
                 self.cursors.insert(
                     c.name.value.to_ascii_lowercase(),
                     crate::Cursor {
@@ -385,12 +395,18 @@ impl Executor {
                 }
             }
             StmtKind::CloseCursor(c) => {
-                if let Some(cur) = self.cursors.get_mut(&cursor_name(c)) {
-                    cur.rows = None;
+                let name = cursor_name(c);
+                let cur = self
+                    .cursors
+                    .get_mut(&name)
+                    .ok_or_else(|| no_cursor(&name))?;
+                if cur.rows.take().is_none() {
+                    return Err(ServerError::new(16917, "Cursor is not open."));
                 }
             }
             StmtKind::Deallocate(c) => {
-                self.cursors.remove(&cursor_name(c));
+                let name = cursor_name(c);
+                self.cursors.remove(&name).ok_or_else(|| no_cursor(&name))?;
             }
             StmtKind::SetVariable { name, op, value } => {
                 let v = self.eval0(value)?;
@@ -1916,6 +1932,12 @@ fn cursor_name(c: &ast::CursorRef) -> String {
 }
 
 fn no_cursor(name: &str) -> ServerError {
+    if name.starts_with('@') {
+        return ServerError::new(
+            16950,
+            format!("The variable '{name}' does not currently have a cursor allocated to it."),
+        );
+    }
     ServerError::new(
         16916,
         format!("A cursor with the name '{name}' does not exist."),

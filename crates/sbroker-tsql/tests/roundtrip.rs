@@ -67,6 +67,7 @@ rt! {
 
     // ----- variables / control flow -----
     declare_vars => "DECLARE @a INT = 5, @b NVARCHAR(MAX), @c DECIMAL(10, 2) = 1.5, @d sysname, @e XML(dbo.MySchema), @f DATETIME2(7), @g VARBINARY(MAX), @h BIT, @i TINYINT, @j UNIQUEIDENTIFIER = NEWID()";
+    set_cursor_variable => "DECLARE @c CURSOR; SET @c = CURSOR LOCAL SCROLL FOR SELECT a FROM t ORDER BY a; OPEN @c; FETCH NEXT FROM @c INTO @a; CLOSE @c; DEALLOCATE @c";
     declare_bare_at => "DECLARE @ INT = 100; SELECT @ + 1";
     declare_as => "DECLARE @a AS INT, @x XML(CONTENT dbo.coll)";
     declare_table => "DECLARE @t TABLE (id INT IDENTITY(1, 1) PRIMARY KEY, name NVARCHAR(50) NOT NULL DEFAULT N'', body VARBINARY(MAX) NULL)";

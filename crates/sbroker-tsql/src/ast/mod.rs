@@ -240,6 +240,9 @@ pub enum StmtKind {
     DeclareTable(Box<DeclareTable>),
     /// `DECLARE name CURSOR [options] FOR select [FOR UPDATE [OF cols]]`.
     DeclareCursor(Box<DeclareCursor>),
+    /// `SET @cursor_variable = CURSOR [options] FOR select [FOR UPDATE [OF cols]]` (the
+    /// cursor's `name` is the variable, `@` included).
+    SetCursor(Box<DeclareCursor>),
     /// `SET @v {= | += | -= | *= | /= | %= | &= | |= | ^=} expr`.
     SetVariable {
         /// Variable name including `@`.

@@ -300,8 +300,12 @@ impl Display for StmtKind {
                 write!(f, "DECLARE {} TABLE ", t.name)?;
                 write_elements(f, &t.columns, &t.constraints)
             }
-            StmtKind::DeclareCursor(c) => {
-                write!(f, "DECLARE {} CURSOR", c.name)?;
+            StmtKind::DeclareCursor(c) | StmtKind::SetCursor(c) => {
+                if matches!(self, StmtKind::SetCursor(_)) {
+                    write!(f, "SET {} = CURSOR", c.name.value)?;
+                } else {
+                    write!(f, "DECLARE {} CURSOR", c.name)?;
+                }
                 for o in &c.options {
                     write!(f, " {o}")?;
                 }

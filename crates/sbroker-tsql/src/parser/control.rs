@@ -72,6 +72,13 @@ impl Parser<'_> {
     fn parse_declare_cursor(&mut self) -> PResult<StmtKind> {
         let name = self.parse_ident()?;
         self.expect_kw("CURSOR")?;
+        Ok(StmtKind::DeclareCursor(Box::new(
+            self.parse_cursor_definition(name)?,
+        )))
+    }
+
+    /// `[option…] FOR query [FOR UPDATE [OF col, …]]` after `CURSOR`.
+    fn parse_cursor_definition(&mut self, name: Ident) -> PResult<DeclareCursor> {
         let mut options = Vec::new();
         loop {
             let opt = match self.word_upper_at(0).as_deref() {
@@ -103,12 +110,12 @@ impl Parser<'_> {
         } else {
             None
         };
-        Ok(StmtKind::DeclareCursor(Box::new(DeclareCursor {
+        Ok(DeclareCursor {
             name,
             options,
             query: Box::new(query),
             for_update,
-        })))
+        })
     }
 
     /// `SET @v op expr | SET TRANSACTION ISOLATION LEVEL … | SET IDENTITY_INSERT t ON|OFF
@@ -120,6 +127,10 @@ impl Parser<'_> {
             self.pos += 1;
             let op = self.peek_assign_op(0).ok_or_else(|| self.err())?;
             self.pos += 1;
+            if op == AssignOp::Assign && self.eat_kw("CURSOR") {
+                let def = self.parse_cursor_definition(Ident::new(name))?;
+                return Ok(StmtKind::SetCursor(Box::new(def)));
+            }
             let value = self.parse_expr()?;
             return Ok(StmtKind::SetVariable { name, op, value });
         }
