@@ -761,12 +761,20 @@ impl Executor {
         let key = crate::tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
         let proc_id = self.session.with_state(|st| {
             st.db(db)
-                .and_then(|d| d.objects.get(&(crate::tables::KIND_PROC.to_string(), key)))
+                .and_then(|d| {
+                    d.objects
+                        .get(&(crate::tables::KIND_PROC.to_string(), key.clone()))
+                })
                 .and_then(|v| serde_json::from_slice::<crate::stmt::StoredProc>(v).ok())
                 .map(|p| p.object_id)
         });
         if proc_id.is_some() {
             return Ok(proc_id);
+        }
+        for kind in [crate::modules::KIND_FUNCTION, crate::modules::KIND_TRIGGER] {
+            if let Some(m) = self.load_module(db, kind, &key) {
+                return Ok(Some(m.object_id));
+            }
         }
         Ok(self.session.with_state(|st| {
             st.db(db)

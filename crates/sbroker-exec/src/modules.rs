@@ -112,7 +112,7 @@ fn now_ts() -> i64 {
 }
 
 impl Executor {
-    fn load_module(&self, db: i32, kind: &str, key: &str) -> Option<StoredModule> {
+    pub(crate) fn load_module(&self, db: i32, kind: &str, key: &str) -> Option<StoredModule> {
         self.session.with_state(|st| {
             st.db(db)
                 .and_then(|d| d.objects.get(&(kind.to_string(), key.to_string())))
@@ -137,12 +137,6 @@ impl Executor {
         f: &ast::CreateFunction,
         kind: &StmtKind,
     ) -> Result<(), ServerError> {
-        if !matches!(f.returns, ast::FunctionReturns::Scalar(_)) {
-            return Err(ServerError::new(
-                40000,
-                "Table-valued functions are not supported by this version of sbroker.",
-            ));
-        }
         check_function_body(&f.body)?;
         let (db, schema, name) = self.split_name(&f.name)?;
         let schema = schema.unwrap_or_else(|| "dbo".into());
@@ -197,12 +191,99 @@ impl Executor {
             return Ok(None);
         };
         let ret_ty = sql_type_of(ret, false)?;
+        let frame = self.function_frame(&f, &m.name, args, row)?;
+        let saved_db = self.session.database_id();
+        self.session.set_database_id(db);
+        self.frames.push(frame);
+        self.depth += 1;
+        let mut sink = crate::CollectSink::default();
+        let r = self.exec_block(&f.body, &mut sink);
+        self.depth -= 1;
+        self.frames.pop();
+        self.session.set_database_id(saved_db);
+        match r? {
+            Flow::Return(Some(v)) => Ok(Some(v.assign_to(&ret_ty)?)),
+            _ => Err(ServerError::new(
+                455,
+                "The last statement included within a function must be a return statement.",
+            )),
+        }
+    }
+
+    /// Runs a table-valued user function named in FROM; `Ok(None)` when no such function
+    /// exists. Inline functions run their query; multi-statement ones run their body and
+    /// return the rows of their `RETURNS @t TABLE`.
+    pub(crate) fn call_table_function(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[ast::Expr],
+        row: &RowCtx<'_>,
+    ) -> Result<Option<Relation>, ServerError> {
+        let Ok((db, schema, obj)) = self.split_name(name) else {
+            return Ok(None);
+        };
+        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        let Some(m) = self.load_module(db, KIND_FUNCTION, &key) else {
+            return Ok(None);
+        };
+        let stmts = sbroker_tsql::parse_batch(&m.source)
+            .map_err(|e| ServerError::new(e.number, e.message))?;
+        let Some(StmtKind::CreateFunction(f)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return Err(ServerError::new(40000, "stored function text is damaged"));
+        };
+        if matches!(f.returns, ast::FunctionReturns::Scalar(_)) {
+            return Ok(None);
+        }
+        let mut frame = self.function_frame(&f, &m.name, args, row)?;
+        if let ast::FunctionReturns::TableVariable(t) = &f.returns {
+            let def =
+                crate::stmt::columns_to_def(&t.columns, &t.constraints, &t.name, "dbo", 0, 0)?;
+            frame.vars.insert(
+                t.name.to_ascii_lowercase(),
+                Var::Table(crate::MemTable::new(def)),
+            );
+        }
+        let saved_db = self.session.database_id();
+        self.session.set_database_id(db);
+        self.frames.push(frame);
+        self.depth += 1;
+        let r = match &f.returns {
+            ast::FunctionReturns::TableVariable(t) => {
+                let mut sink = crate::CollectSink::default();
+                match self.exec_block(&f.body, &mut sink) {
+                    Ok(Flow::Return(Some(_))) => Err(ServerError::new(
+                        178,
+                        "A RETURN statement with a return value cannot be used in this context.",
+                    )),
+                    Ok(_) => self.relation_of_table(&TableRef::Var(t.name.clone())),
+                    Err(e) => Err(e),
+                }
+            }
+            _ => match f.body.first().map(|s| &s.kind) {
+                Some(StmtKind::Return(Some(ast::Expr::Subquery(q)))) => self.run_query(q, None),
+                _ => Err(ServerError::new(40000, "stored function text is damaged")),
+            },
+        };
+        self.depth -= 1;
+        self.frames.pop();
+        self.session.set_database_id(saved_db);
+        r.map(Some)
+    }
+
+    /// A new frame for a call of function `f` with `args` bound to its parameters.
+    fn function_frame(
+        &mut self,
+        f: &ast::CreateFunction,
+        name: &str,
+        args: &[ast::Expr],
+        row: &RowCtx<'_>,
+    ) -> Result<Frame, ServerError> {
         if args.len() != f.params.len() {
             return Err(ServerError::new(
                 313,
                 format!(
                     "An insufficient number of arguments were supplied for the procedure or function {}.",
-                    m.name
+                    name
                 ),
             ));
         }
@@ -213,7 +294,7 @@ impl Executor {
             ));
         }
         let mut frame = Frame {
-            procedure: Some(m.name.clone()),
+            procedure: Some(name.to_string()),
             ..Frame::default()
         };
         for (p, a) in f.params.iter().zip(args) {
@@ -233,22 +314,7 @@ impl Executor {
                 },
             );
         }
-        let saved_db = self.session.database_id();
-        self.session.set_database_id(db);
-        self.frames.push(frame);
-        self.depth += 1;
-        let mut sink = crate::CollectSink::default();
-        let r = self.exec_block(&f.body, &mut sink);
-        self.depth -= 1;
-        self.frames.pop();
-        self.session.set_database_id(saved_db);
-        match r? {
-            Flow::Return(Some(v)) => Ok(Some(v.assign_to(&ret_ty)?)),
-            _ => Err(ServerError::new(
-                455,
-                "The last statement included within a function must be a return statement.",
-            )),
-        }
+        Ok(frame)
     }
 
     /// CREATE [OR ALTER] TRIGGER … ON table AFTER|FOR events.

@@ -219,7 +219,7 @@ impl Executor {
         }
     }
 
-    fn relation_of_table(&self, t: &TableRef) -> Result<Relation, ServerError> {
+    pub(crate) fn relation_of_table(&self, t: &TableRef) -> Result<Relation, ServerError> {
         let (def, rows) = self.table_rows(t)?;
         let types = def.types()?;
         let cols = def
@@ -339,6 +339,18 @@ impl Executor {
         row: &RowCtx<'_>,
         columns: &[ast::Ident],
     ) -> Result<Relation, ServerError> {
+        if let Expr::Function(fc) = expr {
+            let mut rel = self
+                .call_table_function(&fc.name, &fc.args, row)?
+                .ok_or_else(|| {
+                    ServerError::new(208, format!("Invalid object name '{}'.", fc.name))
+                })?;
+            for (c, name) in rel.cols.iter_mut().zip(columns) {
+                c.name = name.value.clone();
+            }
+            let last = fc.name.name().map_or(String::new(), |i| i.value.clone());
+            return Ok(rel.qualify(&last));
+        }
         let Expr::MethodCall {
             target,
             method,
@@ -347,7 +359,7 @@ impl Executor {
         else {
             return Err(ServerError::new(
                 208,
-                "Table-valued functions other than xml nodes() are not supported.",
+                "Only user table-valued functions and xml nodes() can be used in FROM.",
             ));
         };
         if !method.value.eq_ignore_ascii_case("nodes") {

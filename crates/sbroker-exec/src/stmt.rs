@@ -66,7 +66,7 @@ fn type_to_stored(dt: &ast::DataType) -> StoredType {
     }
 }
 
-fn columns_to_def(
+pub(crate) fn columns_to_def(
     cols: &[ast::ColumnDef],
     constraints: &[ast::TableConstraint],
     name: &str,

@@ -78,6 +78,39 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                     t.schema.clone(),
                 ));
             }
+        } else if (kind == crate::modules::KIND_FUNCTION || kind == crate::modules::KIND_TRIGGER)
+            && let Ok(m) = serde_json::from_slice::<crate::modules::StoredModule>(v)
+        {
+            let (ty, desc) = if kind == crate::modules::KIND_TRIGGER {
+                ("TR", "SQL_TRIGGER")
+            } else {
+                let returns = sbroker_tsql::parse_batch(&m.source)
+                    .ok()
+                    .and_then(|b| b.into_iter().next())
+                    .and_then(|s| match s.kind {
+                        sbroker_tsql::ast::StmtKind::CreateFunction(f) => Some(f.returns),
+                        _ => None,
+                    });
+                match returns {
+                    Some(sbroker_tsql::ast::FunctionReturns::Table) => {
+                        ("IF", "SQL_INLINE_TABLE_VALUED_FUNCTION")
+                    }
+                    Some(sbroker_tsql::ast::FunctionReturns::TableVariable(_)) => {
+                        ("TF", "SQL_TABLE_VALUED_FUNCTION")
+                    }
+                    _ => ("FN", "SQL_SCALAR_FUNCTION"),
+                }
+            };
+            out.push((
+                m.name.clone(),
+                m.object_id,
+                ty,
+                desc,
+                m.create_ts,
+                m.create_ts,
+                false,
+                m.schema.clone(),
+            ));
         } else if kind == KIND_PROC
             && let Ok(p) = serde_json::from_slice::<crate::stmt::StoredProc>(v)
         {

@@ -104,6 +104,7 @@ rt! {
     drop_proc => "DROP PROCEDURE IF EXISTS dbo.p, q; DROP PROC p";
     create_function => "CREATE FUNCTION dbo.f (@a INT, @b INT = 2) RETURNS INT WITH SCHEMABINDING AS BEGIN DECLARE @r INT = @a + @b; RETURN @r; END";
     create_inline_function => "CREATE FUNCTION dbo.tvf (@a INT) RETURNS TABLE AS RETURN SELECT * FROM t WHERE id = @a";
+    create_multi_statement_function => "CREATE FUNCTION dbo.split (@s NVARCHAR(100)) RETURNS @t TABLE (pos INT NOT NULL, item NVARCHAR(50)) AS BEGIN INSERT @t VALUES (1, @s); RETURN; END";
     drop_function => "DROP FUNCTION IF EXISTS dbo.f";
     create_table => "CREATE TABLE dbo.t (id INT IDENTITY(1, 1) NOT NULL, name NVARCHAR(100) COLLATE Latin1_General_BIN NULL CONSTRAINT df_name DEFAULT N'x', ts DATETIME2 DEFAULT SYSUTCDATETIME(), amount DECIMAL(18, 4) CHECK (amount >= 0), ref INT REFERENCES dbo.other (id) ON DELETE CASCADE, g UNIQUEIDENTIFIER ROWGUIDCOL UNIQUE, total AS amount * 2 PERSISTED, CONSTRAINT pk_t PRIMARY KEY CLUSTERED (id DESC), UNIQUE NONCLUSTERED (name), FOREIGN KEY (ref) REFERENCES dbo.other (id), CONSTRAINT ck CHECK (id > 0)) ON [PRIMARY]";
     create_table_textimage => "CREATE TABLE t (id INT, body NVARCHAR(MAX)) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]; CREATE TABLE u (b VARBINARY(MAX)) TEXTIMAGE_ON big";

@@ -244,6 +244,8 @@ pub enum FunctionReturns {
     Scalar(DataType),
     /// An inline table-valued function: `RETURNS TABLE … AS RETURN …`.
     Table,
+    /// A multi-statement table-valued function: `RETURNS @t TABLE ( … ) AS BEGIN … END`.
+    TableVariable(Box<DeclareTable>),
 }
 
 /// `{CREATE [OR ALTER] | ALTER} FUNCTION name ( [param, …] ) RETURNS { type | TABLE }

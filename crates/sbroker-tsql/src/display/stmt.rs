@@ -465,6 +465,10 @@ impl Display for StmtKind {
                 match &x.returns {
                     FunctionReturns::Scalar(t) => write!(f, "{t}")?,
                     FunctionReturns::Table => f.write_str("TABLE")?,
+                    FunctionReturns::TableVariable(t) => {
+                        write!(f, "{} TABLE ", t.name)?;
+                        write_elements(f, &t.columns, &t.constraints)?;
+                    }
                 }
                 write_module_options(f, &x.options)?;
                 f.write_str(" AS\n")?;
@@ -475,7 +479,7 @@ impl Display for StmtKind {
                         }
                         Ok(())
                     }
-                    FunctionReturns::Scalar(_) => {
+                    FunctionReturns::Scalar(_) | FunctionReturns::TableVariable(_) => {
                         f.write_str("BEGIN\n")?;
                         write_stmts(f, &x.body)?;
                         f.write_str("END")

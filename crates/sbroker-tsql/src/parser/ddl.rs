@@ -346,6 +346,15 @@ impl Parser<'_> {
         self.expect_kw("RETURNS")?;
         let returns = if self.eat_kw("TABLE") {
             FunctionReturns::Table
+        } else if matches!(self.peek(), Tok::Var(_)) {
+            let name = self.parse_var()?;
+            self.expect_kw("TABLE")?;
+            let (columns, constraints) = self.parse_table_elements()?;
+            FunctionReturns::TableVariable(Box::new(DeclareTable {
+                name,
+                columns,
+                constraints,
+            }))
         } else {
             FunctionReturns::Scalar(self.parse_data_type()?)
         };
@@ -362,7 +371,7 @@ impl Parser<'_> {
                 };
                 vec![Stmt::new(StmtKind::Return(Some(e)), line)]
             }
-            FunctionReturns::Scalar(_) => {
+            FunctionReturns::Scalar(_) | FunctionReturns::TableVariable(_) => {
                 self.expect_kw("BEGIN")?;
                 let stmts = self.parse_statement_list(Parser::at_block_end)?;
                 self.expect_kw("END")?;
