@@ -6,6 +6,11 @@
 //! appearance; ISO-8601 datetimes (`2026-11-21T15:04:05.123`) become `<datetime>`. A final
 //! line `{"exit": <code>}` records the exit status.
 //!
+//! The README's examples in [`EXAMPLES`] are checked the same way, against
+//! `tests/examples/<name>.expected.jsonl`. (`examples/internal-activation.sql` ends with a
+//! look at the activation DMVs, whose rows depend on timing; its deterministic part is
+//! `tests/scripts/tutorial_internal_activation.sql`.)
+//!
 //! `UPDATE_GOLDEN=1 cargo test -p sbroker --test golden` (re)writes the expected files.
 //! Scripts listed in `tests/scripts/KNOWN_FAILURES` (`file.sql  # reason`) are skipped:
 //! their expected files hold the SQL-Server-correct output that sbroker does not yet
@@ -23,8 +28,26 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 /// Worker threads.
 const THREADS: usize = 3;
 
+/// Examples (under `examples/`) whose output is checked.
+const EXAMPLES: &[&str] = &["single-database.sql", "two-databases.sql"];
+
+fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 fn scripts_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scripts")
+    workspace_dir().join("tests/scripts")
+}
+
+/// Where a script's expected output lives: next to it for `tests/scripts`, under
+/// `tests/examples` for the examples.
+fn expected_path(script: &Path) -> PathBuf {
+    if script.parent().and_then(Path::file_name) == Some("examples".as_ref()) {
+        let stem = script.file_stem().and_then(|n| n.to_str()).unwrap_or("?");
+        workspace_dir().join(format!("tests/examples/{stem}.expected.jsonl"))
+    } else {
+        script.with_extension("expected.jsonl")
+    }
 }
 
 /// Replaces GUIDs and ISO datetimes.
@@ -233,6 +256,11 @@ fn golden_scripts() {
         .collect();
     scripts.sort();
     assert!(!scripts.is_empty(), "no scripts in {}", dir.display());
+    scripts.extend(
+        EXAMPLES
+            .iter()
+            .map(|e| workspace_dir().join("examples").join(e)),
+    );
 
     let next = AtomicUsize::new(0);
     let failures: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
@@ -247,7 +275,7 @@ fn golden_scripts() {
                         .and_then(|n| n.to_str())
                         .unwrap_or("?")
                         .to_string();
-                    let expected_path = script.with_extension("expected.jsonl");
+                    let expected_path = expected_path(script);
                     let report = match run_script(script) {
                         Err(e) => Some(e),
                         Ok(actual) if update => std::fs::write(&expected_path, &actual)
