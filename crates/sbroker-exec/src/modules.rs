@@ -32,6 +32,15 @@ pub(crate) struct StoredModule {
     pub events: Vec<String>,
     pub source: String,
     pub create_ts: i64,
+    /// sys.objects type of a function: `FN` (scalar), `IF` (inline table-valued) or `TF`
+    /// (multi-statement table-valued). Modules stored before table-valued functions
+    /// existed are scalar functions or triggers: the default.
+    #[serde(default = "scalar_function_type")]
+    pub function_type: String,
+}
+
+fn scalar_function_type() -> String {
+    "FN".to_string()
 }
 
 /// The `inserted` and `deleted` tables of a running trigger.
@@ -164,6 +173,12 @@ impl Executor {
             events: Vec::new(),
             source: Stmt::new(kind.clone(), 1).to_string(),
             create_ts: now_ts(),
+            function_type: match f.returns {
+                ast::FunctionReturns::Scalar(_) => "FN",
+                ast::FunctionReturns::Table => "IF",
+                ast::FunctionReturns::TableVariable(_) => "TF",
+            }
+            .to_string(),
         };
         self.save_module(db, KIND_FUNCTION, &key, &m)
     }
@@ -372,6 +387,7 @@ impl Executor {
             events: t.events.iter().map(|e| e.to_ascii_uppercase()).collect(),
             source: Stmt::new(kind.clone(), 1).to_string(),
             create_ts: now_ts(),
+            function_type: String::new(),
         };
         self.save_module(db, KIND_TRIGGER, &key, &m)
     }

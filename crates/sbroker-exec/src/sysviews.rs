@@ -84,20 +84,9 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
             let (ty, desc) = if kind == crate::modules::KIND_TRIGGER {
                 ("TR", "SQL_TRIGGER")
             } else {
-                let returns = sbroker_tsql::parse_batch(&m.source)
-                    .ok()
-                    .and_then(|b| b.into_iter().next())
-                    .and_then(|s| match s.kind {
-                        sbroker_tsql::ast::StmtKind::CreateFunction(f) => Some(f.returns),
-                        _ => None,
-                    });
-                match returns {
-                    Some(sbroker_tsql::ast::FunctionReturns::Table) => {
-                        ("IF", "SQL_INLINE_TABLE_VALUED_FUNCTION")
-                    }
-                    Some(sbroker_tsql::ast::FunctionReturns::TableVariable(_)) => {
-                        ("TF", "SQL_TABLE_VALUED_FUNCTION")
-                    }
+                match m.function_type.as_str() {
+                    "IF" => ("IF", "SQL_INLINE_TABLE_VALUED_FUNCTION"),
+                    "TF" => ("TF", "SQL_TABLE_VALUED_FUNCTION"),
                     _ => ("FN", "SQL_SCALAR_FUNCTION"),
                 }
             };
