@@ -183,13 +183,12 @@ impl Executor {
         self.save_module(db, KIND_FUNCTION, &key, &m)
     }
 
-    /// Calls a scalar user function; `Ok(None)` when no such function exists.
-    pub(crate) fn call_user_function(
-        &mut self,
+    /// A user function by name: its database, stored module and parsed definition;
+    /// `Ok(None)` when no such function exists.
+    fn load_function(
+        &self,
         name: &ast::ObjectName,
-        args: &[ast::Expr],
-        row: &RowCtx<'_>,
-    ) -> Result<Option<Value>, ServerError> {
+    ) -> Result<Option<(i32, StoredModule, Box<ast::CreateFunction>)>, ServerError> {
         let Ok((db, schema, obj)) = self.split_name(name) else {
             return Ok(None);
         };
@@ -201,6 +200,19 @@ impl Executor {
             .map_err(|e| ServerError::new(e.number, e.message))?;
         let Some(StmtKind::CreateFunction(f)) = stmts.into_iter().next().map(|s| s.kind) else {
             return Err(ServerError::new(40000, "stored function text is damaged"));
+        };
+        Ok(Some((db, m, f)))
+    }
+
+    /// Calls a scalar user function; `Ok(None)` when no such function exists.
+    pub(crate) fn call_user_function(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[ast::Expr],
+        row: &RowCtx<'_>,
+    ) -> Result<Option<Value>, ServerError> {
+        let Some((db, m, f)) = self.load_function(name)? else {
+            return Ok(None);
         };
         let ast::FunctionReturns::Scalar(ret) = &f.returns else {
             return Ok(None);
@@ -234,17 +246,8 @@ impl Executor {
         args: &[ast::Expr],
         row: &RowCtx<'_>,
     ) -> Result<Option<Relation>, ServerError> {
-        let Ok((db, schema, obj)) = self.split_name(name) else {
+        let Some((db, m, f)) = self.load_function(name)? else {
             return Ok(None);
-        };
-        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
-        let Some(m) = self.load_module(db, KIND_FUNCTION, &key) else {
-            return Ok(None);
-        };
-        let stmts = sbroker_tsql::parse_batch(&m.source)
-            .map_err(|e| ServerError::new(e.number, e.message))?;
-        let Some(StmtKind::CreateFunction(f)) = stmts.into_iter().next().map(|s| s.kind) else {
-            return Err(ServerError::new(40000, "stored function text is damaged"));
         };
         if matches!(f.returns, ast::FunctionReturns::Scalar(_)) {
             return Ok(None);
