@@ -61,7 +61,7 @@ pub use records::{EndpointState, Ts, Validation};
 pub use sbroker_types::ServerError;
 pub use uuid::Uuid;
 
-use crate::txn::{put_db_rec, put_object, put_user_row};
+use crate::txn::{insert_user_row, put_db_rec, put_object, put_user_row};
 
 /// Owner id used for objects created without AUTHORIZATION (dbo).
 const DBO: i32 = 1;
@@ -370,6 +370,21 @@ impl Session {
             let (st, tx) = ctx.parts();
             put_object(st, tx, db, kind, name, value);
             Ok(())
+        })
+    }
+
+    /// Inserts an opaque user-table row, transactionally, under a new row id (unique even
+    /// among concurrent sessions' uncommitted inserts) and returns the id.
+    pub fn insert_user_row(
+        &mut self,
+        db: i32,
+        table: i64,
+        value: Arc<Vec<u8>>,
+    ) -> Result<i64, ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            insert_user_row(st, tx, db, table, value)
+                .ok_or_else(|| ServerError::new(911, format!("Database id {db} does not exist.")))
         })
     }
 

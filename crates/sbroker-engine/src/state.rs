@@ -234,6 +234,10 @@ pub struct Db {
     pub objects: BTreeMap<(String, String), Arc<Vec<u8>>>,
     /// Opaque user-table rows by table id, then row id.
     pub user_rows: HashMap<i64, BTreeMap<i64, Arc<Vec<u8>>>>,
+    /// Next row id per user table. Not transactional (a rolled-back insert does not give
+    /// its id back, so concurrent inserts never share one); rebuilt after a restart from
+    /// the highest stored id.
+    pub user_row_next: HashMap<i64, i64>,
 }
 
 impl Db {
@@ -259,6 +263,7 @@ impl Db {
             tx_status: HashMap::new(),
             objects: BTreeMap::new(),
             user_rows: HashMap::new(),
+            user_row_next: HashMap::new(),
         }
     }
 

@@ -525,6 +525,27 @@ pub fn put_object(
 }
 
 /// Sets (or with `None` deletes) an opaque user-table row.
+/// Inserts a user-table row under a new row id and returns the id.
+pub fn insert_user_row(
+    st: &mut State,
+    tx: &mut Txn,
+    db: i32,
+    table: i64,
+    value: Arc<Vec<u8>>,
+) -> Option<i64> {
+    let d = db_mut(st, db)?;
+    let rows = &d.user_rows;
+    let next = d.user_row_next.entry(table).or_insert_with(|| {
+        rows.get(&table)
+            .and_then(|r| r.last_key_value())
+            .map_or(1, |(k, _)| k + 1)
+    });
+    let id = *next;
+    *next += 1;
+    put_user_row(st, tx, db, table, id, Some(value));
+    Some(id)
+}
+
 pub fn put_user_row(
     st: &mut State,
     tx: &mut Txn,

@@ -788,22 +788,13 @@ impl Executor {
     /// Inserts a row (already converted to column types); returns the row id.
     pub(crate) fn insert_row(&mut self, t: &TableRef, row: Vec<Value>) -> Result<i64, ServerError> {
         match t {
-            TableRef::User(db, def) => {
-                // Re-read the definition: its row counter moves with every insert.
-                let mut def = self
-                    .find_table(*db, Some(&def.schema), &def.name)
-                    .unwrap_or_else(|| def.clone());
-                let id = def.next_row;
-                def.next_row += 1;
-                self.save_table_def(*db, &def)?;
-                self.session.put_user_row(
-                    *db,
-                    i64::from(def.object_id),
-                    id,
-                    Some(Arc::new(tables::encode_row(&row))),
-                )?;
-                Ok(id)
-            }
+            // The engine hands out the row id: concurrent sessions inserting into one table
+            // never get the same one.
+            TableRef::User(db, def) => self.session.insert_user_row(
+                *db,
+                i64::from(def.object_id),
+                Arc::new(tables::encode_row(&row)),
+            ),
             TableRef::Temp(key) => {
                 let t = self
                     .temp_tables

@@ -143,7 +143,7 @@ fn procedures_with_parameters_never_run_and_drop_stops_activation() {
 /// ran the CREATE QUEUE).
 #[test]
 fn activated_procedures_run_as_the_execute_as_principal() {
-    let (_inst, mut ex, _log) = setup();
+    let (_inst, mut ex, log) = setup();
     run(
         &mut ex,
         "CREATE TABLE who (q SYSNAME, u SYSNAME);\n\
@@ -172,7 +172,12 @@ fn activated_procedures_run_as_the_execute_as_principal() {
         .iter()
         .map(|r| format!("{}={}", r[0].to_display_string(), r[1].to_display_string()))
         .collect();
-    assert_eq!(rows, ["qo=dbo", "qs=creator", "qw=worker"]);
+    assert_eq!(
+        rows,
+        ["qo=dbo", "qs=creator", "qw=worker"],
+        "log: {:?}",
+        log.lock()
+    );
     // The caller's own context is untouched by the activated tasks.
     let s = run(&mut ex, "SELECT USER_NAME();\nGO\n");
     assert_eq!(s.result_sets[0].1[0][0].to_display_string(), "dbo");
