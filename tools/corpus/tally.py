@@ -81,6 +81,23 @@ def classify(err, text):
     num, _, msg = err.partition(": ")
     m = re.search(r"['\"]([^'\"]*)['\"]", msg)
     name = m.group(1) if m else ""
+    if num == "40000" and re.search(r"CreateAssembly|AlterAssembly|CLR procedures", msg):
+        if text and re.search(r"CREATE\s+ASSEMBLY\s+\S+\s+(AUTHORIZATION\s+\S+\s+)?FROM\s+'", text, re.I):
+            return "external", "SQLCLR: the assembly is a .NET DLL built outside the script (and sbroker hosts no CLR)"
+    if num == "137":
+        var = re.search(r'"(@\w+)"', msg)
+        if var and text and not re.search(r"(DECLARE|,)\s*" + re.escape(var.group(1)) + r"\s+(AS\s+)?[A-Za-z]", text, re.I):
+            return "external", "Msg 137: a parameter the calling program supplies (never declared in the script)"
+    if num == "15208" and text:
+        reads = {m.lower() for m in re.findall(r"FROM\s+FILE\s*=\s*N?'([^']*)'", text, re.I)}
+        writes = {m.lower() for m in re.findall(r"TO\s+FILE\s*=\s*N?'([^']*)'", text, re.I)}
+        if reads - writes:
+            return "external", "Msg 15208: certificate file exported by another script or instance"
+    if num == "2211" and name and text and not re.search(
+            r"CREATE\s+XML\s+SCHEMA\s+COLLECTION\s+([\[\w\]]+\.)*\[?" + re.escape(name) + r"(?![\w])", text, re.I):
+        return "external", "Msg 2211: XML schema collection created by another script"
+    if num == "8197" and "%" in name:
+        return "external", "template placeholder (%Name%) the generating program replaces"
     if num in ("102", "156", "105", "113"):
         return "parse", "syntax error: " + msg
     if num == "40000" or num == "2211":
@@ -95,7 +112,7 @@ def classify(err, text):
         return "external", f"Msg {num}: database not created by this script"
     if num == "3701":
         return "external", "Msg 3701: DROP of an object the script never created (no IF EXISTS)"
-    if num in ("208", "2812", "8428", "8423", "8425"):
+    if num in ("208", "2812", "8428", "8423", "8425", "15151"):
         last = name.strip("[]").split(".")[-1].strip("[]")
         pat = (r"CREATE\s+(OR\s+ALTER\s+)?\w+(\s+(TYPE|KEY))?\s+([\[\w\]]+\.)*\[?"
                + re.escape(last) + r"(?![\w])")

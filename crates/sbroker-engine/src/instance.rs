@@ -77,6 +77,9 @@ pub struct Options {
     /// dropped from memory and read back from storage when received, so a backlog can be
     /// larger than RAM.
     pub body_cache_bytes: usize,
+    /// Where relative file paths of BACKUP / CREATE CERTIFICATE … FILE resolve (SQL
+    /// Server's default data folder): the data directory; `None` = the current directory.
+    pub file_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -86,6 +89,7 @@ impl Default for Options {
             background: true,
             closed_linger: Duration::from_secs(60),
             body_cache_bytes: 64 << 20,
+            file_dir: None,
         }
     }
 }
@@ -164,7 +168,11 @@ impl Instance {
     /// Opens (creating if needed) the instance stored in `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<Instance, ServerError> {
         let backend = SqliteBackend::open(dir.as_ref()).map_err(storage_error)?;
-        Self::open_with(Arc::new(backend), Options::default())
+        let opts = Options {
+            file_dir: Some(dir.as_ref().to_path_buf()),
+            ..Options::default()
+        };
+        Self::open_with(Arc::new(backend), opts)
     }
 
     /// Opens an instance over any backend.
@@ -230,6 +238,7 @@ impl Instance {
             spid: self.inner.next_spid.fetch_add(1, Ordering::Relaxed),
             cancel: Arc::new(AtomicBool::new(false)),
             next_owner: None,
+            open_keys: Default::default(),
         }
     }
 
@@ -325,6 +334,8 @@ pub struct Session {
     cancel: Arc<AtomicBool>,
     /// Owner for the next CREATE (AUTHORIZATION clause); dbo when unset.
     pub(crate) next_owner: Option<i32>,
+    /// Database master keys opened with OPEN MASTER KEY (closed by CLOSE MASTER KEY).
+    pub(crate) open_keys: crate::security::OpenKeys,
 }
 
 /// What an operation sees: the locked state, its transaction and the current database.

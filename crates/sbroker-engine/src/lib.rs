@@ -38,6 +38,7 @@ mod catalog;
 mod instance;
 mod receive;
 pub mod records;
+pub mod security;
 pub mod state;
 mod txn;
 pub mod xml;
@@ -608,6 +609,291 @@ impl Session {
             let (db, qid) = resolve_queue(&ctx.guard, ctx.db, queue)?;
             let (st, tx) = ctx.parts();
             catalog::drop_event_notification(st, tx, db, name, qid)
+        })
+    }
+}
+
+/// Security statements (master keys, certificates, signatures, bindings, logins,
+/// endpoints). Logins and endpoints are server-level: they live in master whatever the
+/// current database is.
+impl Session {
+    /// CREATE MASTER KEY ENCRYPTION BY PASSWORD.
+    pub fn create_master_key(&mut self, password: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (db, now) = (ctx.db, ctx.now());
+            let (st, tx) = ctx.parts();
+            security::create_master_key(st, tx, db, password, now)
+        })
+    }
+
+    /// ALTER MASTER KEY.
+    pub fn alter_master_key(&mut self, a: &security::AlterMasterKey) -> Result<(), ServerError> {
+        let keys = self.open_keys.clone();
+        let db = self.db;
+        self.run(|ctx| {
+            let now = ctx.now();
+            let (st, tx) = ctx.parts();
+            security::alter_master_key(st, tx, db, a, &keys, now)
+        })?;
+        if matches!(a, security::AlterMasterKey::Regenerate(_)) {
+            self.open_keys.remove(&db);
+        }
+        Ok(())
+    }
+
+    /// OPEN MASTER KEY DECRYPTION BY PASSWORD.
+    pub fn open_master_key(&mut self, password: &str) -> Result<(), ServerError> {
+        let db = self.db;
+        let key = self.with_state(|st| security::open_master_key(st, db, password))?;
+        self.open_keys.insert(db, key);
+        Ok(())
+    }
+
+    /// CLOSE MASTER KEY.
+    pub fn close_master_key(&mut self) {
+        self.open_keys.remove(&self.db);
+    }
+
+    /// DROP MASTER KEY.
+    pub fn drop_master_key(&mut self) -> Result<(), ServerError> {
+        let db = self.db;
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::drop_master_key(st, tx, db)
+        })?;
+        self.open_keys.remove(&db);
+        Ok(())
+    }
+
+    /// CREATE CERTIFICATE.
+    pub fn create_certificate(
+        &mut self,
+        name: &str,
+        source: &security::CertSource,
+        encryption_password: Option<&str>,
+        active: bool,
+    ) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
+        let keys = self.open_keys.clone();
+        self.run(|ctx| {
+            let (db, now) = (ctx.db, ctx.now());
+            let (st, tx) = ctx.parts();
+            security::create_certificate(
+                st,
+                tx,
+                db,
+                name,
+                owner,
+                source,
+                encryption_password,
+                active,
+                &keys,
+                now,
+            )
+        })
+    }
+
+    /// ALTER CERTIFICATE.
+    pub fn alter_certificate(
+        &mut self,
+        name: &str,
+        a: &security::AlterCertificate,
+    ) -> Result<(), ServerError> {
+        let keys = self.open_keys.clone();
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::alter_certificate(st, tx, db, name, a, &keys)
+        })
+    }
+
+    /// BACKUP CERTIFICATE: (certificate DER, private-key file).
+    pub fn backup_certificate(
+        &mut self,
+        name: &str,
+        private_key: Option<(Option<&str>, &str)>,
+    ) -> Result<(Vec<u8>, Option<Vec<u8>>), ServerError> {
+        let keys = self.open_keys.clone();
+        self.run(|ctx| {
+            let (db, now) = (ctx.db, ctx.now());
+            let (st, tx) = ctx.parts();
+            security::backup_certificate(st, tx, db, name, private_key, &keys, now)
+        })
+    }
+
+    /// DROP CERTIFICATE.
+    pub fn drop_certificate(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::drop_certificate(st, tx, db, name)
+        })
+    }
+
+    /// ADD SIGNATURE TO a module BY CERTIFICATE.
+    pub fn add_signature(
+        &mut self,
+        object_id: i32,
+        definition: &str,
+        cert: &str,
+        password: Option<&str>,
+    ) -> Result<(), ServerError> {
+        let keys = self.open_keys.clone();
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::add_signature(st, tx, db, object_id, definition, cert, password, &keys)
+        })
+    }
+
+    /// DROP SIGNATURE FROM a module BY CERTIFICATE.
+    pub fn drop_signature(&mut self, object_id: i32, cert: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::drop_signature(st, tx, db, object_id, cert)
+        })
+    }
+
+    /// Forgets the signatures of a module (in database `db`) whose definition changed.
+    pub fn drop_signatures_of(&mut self, db: i32, object_id: i32) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::drop_signatures_of(st, tx, db, object_id);
+            Ok(())
+        })
+    }
+
+    /// CREATE REMOTE SERVICE BINDING.
+    pub fn create_remote_service_binding(
+        &mut self,
+        name: &str,
+        service: &str,
+        user: &str,
+        anonymous: bool,
+    ) -> Result<i32, ServerError> {
+        let owner = self.next_owner.take().unwrap_or(DBO);
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::create_binding(st, tx, db, name, owner, service, user, anonymous)
+        })
+    }
+
+    /// ALTER REMOTE SERVICE BINDING.
+    pub fn alter_remote_service_binding(
+        &mut self,
+        name: &str,
+        user: Option<&str>,
+        anonymous: Option<bool>,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::alter_binding(st, tx, db, name, user, anonymous)
+        })
+    }
+
+    /// DROP REMOTE SERVICE BINDING.
+    pub fn drop_remote_service_binding(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let db = ctx.db;
+            let (st, tx) = ctx.parts();
+            security::drop_binding(st, tx, db, name)
+        })
+    }
+
+    /// CREATE LOGIN.
+    pub fn create_login(
+        &mut self,
+        name: &str,
+        kind: &security::LoginKind,
+    ) -> Result<i32, ServerError> {
+        self.run(|ctx| {
+            let now = ctx.now();
+            let (st, tx) = ctx.parts();
+            security::create_login(st, tx, name, kind, now)
+        })
+    }
+
+    /// DROP LOGIN.
+    pub fn drop_login(&mut self, name: &str) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::drop_login(st, tx, name)
+        })
+    }
+
+    /// Resolves a file path of a security statement: absolute paths stay, relative ones
+    /// are taken from the instance's data directory (SQL Server's default data folder).
+    pub fn resolve_file(&self, path: &str) -> std::path::PathBuf {
+        let p = std::path::Path::new(path);
+        match &self.inner.opts.file_dir {
+            Some(d) if p.is_relative() => d.join(p),
+            _ => p.to_path_buf(),
+        }
+    }
+
+    /// Whether a login exists.
+    pub fn login_exists(&self, name: &str) -> bool {
+        self.with_state(|st| security::login_id(st, name)).is_some()
+    }
+
+    fn no_endpoint_ddl_in_transaction(&self, what: &str) -> Result<(), ServerError> {
+        if self.in_transaction() {
+            return Err(ServerError::new(
+                574,
+                format!("{what} statement cannot be used inside a user transaction."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// CREATE ENDPOINT (not allowed in a user transaction).
+    pub fn create_endpoint(
+        &mut self,
+        name: &str,
+        o: &security::EndpointOptions,
+    ) -> Result<i32, ServerError> {
+        self.no_endpoint_ddl_in_transaction("CREATE ENDPOINT")?;
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::create_endpoint(st, tx, name, o)
+        })
+    }
+
+    /// ALTER ENDPOINT (not allowed in a user transaction).
+    pub fn alter_endpoint(
+        &mut self,
+        name: &str,
+        o: &security::EndpointOptions,
+    ) -> Result<(), ServerError> {
+        self.no_endpoint_ddl_in_transaction("ALTER ENDPOINT")?;
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::alter_endpoint(st, tx, name, o)
+        })
+    }
+
+    /// DROP ENDPOINT (not allowed in a user transaction).
+    pub fn drop_endpoint(&mut self, name: &str) -> Result<(), ServerError> {
+        self.no_endpoint_ddl_in_transaction("DROP ENDPOINT")?;
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::drop_endpoint(st, tx, name)
+        })
+    }
+
+    /// GRANT / REVOKE CONNECT ON ENDPOINT::e TO login.
+    pub fn endpoint_connect(
+        &mut self,
+        endpoint: &str,
+        login: &str,
+        grant: bool,
+    ) -> Result<(), ServerError> {
+        self.run(|ctx| {
+            let (st, tx) = ctx.parts();
+            security::endpoint_connect(st, tx, endpoint, login, grant)
         })
     }
 }

@@ -449,3 +449,151 @@ pub struct TransmissionRec {
     /// Priority.
     pub priority: u8,
 }
+
+/// A secret wrapped with AES-256-GCM, under a key or under a password (PBKDF2-HMAC-SHA256).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WrappedKey {
+    /// PBKDF2 salt; empty when the wrapping key is itself a key (not a password).
+    pub salt: Vec<u8>,
+    /// PBKDF2 iterations (0 when wrapped under a key).
+    pub iterations: u32,
+    /// Nonce (12 bytes), ciphertext and tag.
+    pub blob: Vec<u8>,
+}
+
+/// The database master key (CREATE MASTER KEY): a 256-bit key stored only wrapped.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MasterKeyRec {
+    /// `symmetric_key_id` (always 101).
+    pub id: i32,
+    /// `key_guid`.
+    pub guid: Uuid,
+    /// `create_date`.
+    pub created: Ts,
+    /// `modify_date`.
+    pub modified: Ts,
+    /// One wrapping per `ENCRYPTION BY PASSWORD`.
+    pub by_passwords: Vec<WrappedKey>,
+    /// Wrapping under the service master key (lets the broker open it without a password).
+    pub by_service_master_key: Option<WrappedKey>,
+}
+
+/// How a certificate's private key is protected.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum KeyProtection {
+    /// By the database master key (`MK`).
+    MasterKey,
+    /// By a password (`PW`).
+    Password,
+}
+
+/// A certificate (CREATE CERTIFICATE): an X.509 certificate and maybe its private key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CertificateRec {
+    /// `certificate_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Owner (`principal_id`).
+    pub principal_id: i32,
+    /// The certificate, DER.
+    pub der: Vec<u8>,
+    /// The PKCS#8 private key, wrapped; `None` for a public-key-only certificate.
+    pub private_key: Option<(KeyProtection, WrappedKey)>,
+    /// `ACTIVE FOR BEGIN_DIALOG`.
+    pub active_for_begin_dialog: bool,
+    /// `pvt_key_last_backup_date`.
+    pub last_backup: Option<Ts>,
+}
+
+/// A module signature (ADD SIGNATURE … BY CERTIFICATE).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SignatureRec {
+    /// Id of this row.
+    pub id: i32,
+    /// The signed object (`major_id`).
+    pub object_id: i32,
+    /// The signing certificate.
+    pub certificate_id: i32,
+    /// RSA PKCS#1 SHA-256 signature over the module's definition.
+    pub signature: Vec<u8>,
+}
+
+/// A remote service binding.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RemoteServiceBindingRec {
+    /// `remote_service_binding_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Owner.
+    pub principal_id: i32,
+    /// `remote_service_name`.
+    pub remote_service_name: String,
+    /// `remote_principal_id` (the user owning the remote service's certificate).
+    pub remote_principal_id: i32,
+    /// `is_anonymous_on`.
+    pub anonymous: bool,
+}
+
+/// A server login (kept in the master database).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LoginRec {
+    /// `principal_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `type`: `S` SQL login, `U` Windows login, `C` certificate-mapped login.
+    pub kind: String,
+    /// `sid`.
+    pub sid: Vec<u8>,
+    /// Password verifier (PBKDF2 of the password; only for SQL logins).
+    pub password: Option<WrappedKey>,
+    /// The certificate (in master) a certificate-mapped login maps to.
+    pub certificate_id: Option<i32>,
+    /// `create_date`.
+    pub created: Ts,
+}
+
+/// A TCP endpoint (CREATE ENDPOINT … FOR SERVICE_BROKER | DATABASE_MIRRORING), kept in
+/// the master database.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EndpointDefRec {
+    /// `endpoint_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// Owner login.
+    pub principal_id: i32,
+    /// `type`: 3 SERVICE_BROKER, 4 DATABASE_MIRRORING.
+    pub kind: u8,
+    /// `state`: 0 STARTED, 1 STOPPED, 2 DISABLED.
+    pub state: u8,
+    /// `LISTENER_PORT`.
+    pub port: i32,
+    /// `LISTENER_IP` (`None` = ALL).
+    pub ip: Option<String>,
+    /// `connection_auth`: 1 NTLM, 2 KERBEROS, 3 NEGOTIATE, 4 CERTIFICATE, 5..10 combinations.
+    pub auth: u8,
+    /// The authentication certificate (in master).
+    pub certificate_id: Option<i32>,
+    /// `encryption_algorithm` (0 NONE … see sys.service_broker_endpoints).
+    pub encryption: u8,
+    /// `is_message_forwarding_enabled`.
+    pub forwarding: bool,
+    /// `message_forwarding_size` (MB).
+    pub forward_size: i32,
+    /// `role` of a mirroring endpoint: 0 NONE, 1 PARTNER, 2 WITNESS, 3 ALL.
+    pub role: u8,
+    /// Logins granted CONNECT (2 = public).
+    pub connect: Vec<i32>,
+}
+
+/// The service master key (one per instance, kept in the master database).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceMasterKeyRec {
+    /// Always 102.
+    pub id: i32,
+    /// The key.
+    pub key: Vec<u8>,
+}

@@ -38,6 +38,20 @@ pub enum CatKind {
     Principal = 8,
     /// Event notifications.
     EventNotification = 9,
+    /// The database master key.
+    MasterKey = 10,
+    /// Certificates.
+    Certificate = 11,
+    /// Remote service bindings.
+    RemoteServiceBinding = 12,
+    /// Module signatures.
+    Signature = 13,
+    /// Server logins (master only).
+    Login = 14,
+    /// TCP endpoints (master only).
+    EndpointDef = 15,
+    /// The service master key (master only).
+    ServiceMasterKey = 16,
 }
 
 /// A reference to one persistent row.
@@ -193,6 +207,25 @@ impl QueueData {
     }
 }
 
+/// Security objects of one database.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityCatalog {
+    /// The database master key.
+    pub master_key: Option<MasterKeyRec>,
+    /// Certificates by id.
+    pub certificates: BTreeMap<i32, CertificateRec>,
+    /// Remote service bindings by id.
+    pub bindings: BTreeMap<i32, RemoteServiceBindingRec>,
+    /// Module signatures by id.
+    pub signatures: BTreeMap<i32, SignatureRec>,
+    /// Server logins by principal id (master only).
+    pub logins: BTreeMap<i32, LoginRec>,
+    /// TCP endpoints by id (master only).
+    pub endpoints: BTreeMap<i32, EndpointDefRec>,
+    /// The service master key (master only).
+    pub service_master_key: Option<ServiceMasterKeyRec>,
+}
+
 /// One database.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -216,6 +249,9 @@ pub struct Db {
     pub principals: BTreeMap<i32, PrincipalRec>,
     /// Event notifications by id.
     pub event_notifications: BTreeMap<i32, EventNotificationRec>,
+    /// Security objects: master key, certificates, bindings, signatures; logins,
+    /// endpoints and the service master key (in master).
+    pub sec: SecurityCatalog,
     /// Endpoints by handle.
     pub endpoints: HashMap<Uuid, EndpointRec>,
     /// Endpoint handle by (conversation id, is_initiator).
@@ -254,6 +290,7 @@ impl Db {
             routes: BTreeMap::new(),
             principals: BTreeMap::new(),
             event_notifications: BTreeMap::new(),
+            sec: SecurityCatalog::default(),
             endpoints: HashMap::new(),
             by_conversation: HashMap::new(),
             groups: HashMap::new(),
@@ -599,6 +636,13 @@ impl State {
                     CatKind::Route => db.routes.get(id).map(encode),
                     CatKind::Principal => db.principals.get(id).map(encode),
                     CatKind::EventNotification => db.event_notifications.get(id).map(encode),
+                    CatKind::MasterKey => db.sec.master_key.as_ref().map(encode),
+                    CatKind::Certificate => db.sec.certificates.get(id).map(encode),
+                    CatKind::RemoteServiceBinding => db.sec.bindings.get(id).map(encode),
+                    CatKind::Signature => db.sec.signatures.get(id).map(encode),
+                    CatKind::Login => db.sec.logins.get(id).map(encode),
+                    CatKind::EndpointDef => db.sec.endpoints.get(id).map(encode),
+                    CatKind::ServiceMasterKey => db.sec.service_master_key.as_ref().map(encode),
                 });
                 match value {
                     Some(value) => Change::Put {
@@ -735,6 +779,28 @@ impl State {
                     let r: EventNotificationRec = decode(&v)?;
                     db.event_notifications.insert(r.id, r);
                 }
+                10 => db.sec.master_key = Some(decode(&v)?),
+                11 => {
+                    let r: CertificateRec = decode(&v)?;
+                    db.sec.certificates.insert(r.id, r);
+                }
+                12 => {
+                    let r: RemoteServiceBindingRec = decode(&v)?;
+                    db.sec.bindings.insert(r.id, r);
+                }
+                13 => {
+                    let r: SignatureRec = decode(&v)?;
+                    db.sec.signatures.insert(r.id, r);
+                }
+                14 => {
+                    let r: LoginRec = decode(&v)?;
+                    db.sec.logins.insert(r.id, r);
+                }
+                15 => {
+                    let r: EndpointDefRec = decode(&v)?;
+                    db.sec.endpoints.insert(r.id, r);
+                }
+                16 => db.sec.service_master_key = Some(decode(&v)?),
                 _ => return Err(corrupt("catalog kind")),
             }
         }

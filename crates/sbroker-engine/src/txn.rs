@@ -287,6 +287,20 @@ pub enum CatObj {
     Principal(PrincipalRec),
     /// Event notification.
     EventNotification(EventNotificationRec),
+    /// Database master key.
+    MasterKey(MasterKeyRec),
+    /// Certificate.
+    Certificate(CertificateRec),
+    /// Remote service binding.
+    RemoteServiceBinding(RemoteServiceBindingRec),
+    /// Module signature.
+    Signature(SignatureRec),
+    /// Login.
+    Login(LoginRec),
+    /// TCP endpoint.
+    EndpointDef(EndpointDefRec),
+    /// Service master key.
+    ServiceMasterKey(ServiceMasterKeyRec),
 }
 
 impl CatObj {
@@ -301,6 +315,13 @@ impl CatObj {
             CatObj::Route(r) => (CatKind::Route, r.id),
             CatObj::Principal(r) => (CatKind::Principal, r.id),
             CatObj::EventNotification(r) => (CatKind::EventNotification, r.id),
+            CatObj::MasterKey(r) => (CatKind::MasterKey, r.id),
+            CatObj::Certificate(r) => (CatKind::Certificate, r.id),
+            CatObj::RemoteServiceBinding(r) => (CatKind::RemoteServiceBinding, r.id),
+            CatObj::Signature(r) => (CatKind::Signature, r.id),
+            CatObj::Login(r) => (CatKind::Login, r.id),
+            CatObj::EndpointDef(r) => (CatKind::EndpointDef, r.id),
+            CatObj::ServiceMasterKey(r) => (CatKind::ServiceMasterKey, r.id),
         }
     }
 }
@@ -324,6 +345,27 @@ fn cat_get(d: &Db, kind: CatKind, id: i32) -> Option<CatObj> {
             .get(&id)
             .cloned()
             .map(CatObj::EventNotification),
+        CatKind::MasterKey => d.sec.master_key.clone().map(CatObj::MasterKey),
+        CatKind::Certificate => d
+            .sec
+            .certificates
+            .get(&id)
+            .cloned()
+            .map(CatObj::Certificate),
+        CatKind::RemoteServiceBinding => d
+            .sec
+            .bindings
+            .get(&id)
+            .cloned()
+            .map(CatObj::RemoteServiceBinding),
+        CatKind::Signature => d.sec.signatures.get(&id).cloned().map(CatObj::Signature),
+        CatKind::Login => d.sec.logins.get(&id).cloned().map(CatObj::Login),
+        CatKind::EndpointDef => d.sec.endpoints.get(&id).cloned().map(CatObj::EndpointDef),
+        CatKind::ServiceMasterKey => d
+            .sec
+            .service_master_key
+            .clone()
+            .map(CatObj::ServiceMasterKey),
     }
 }
 
@@ -372,6 +414,40 @@ fn cat_set(d: &mut Db, kind: CatKind, id: i32, v: Option<CatObj>) {
         (CatKind::EventNotification, None) => {
             d.event_notifications.remove(&id);
         }
+        (_, Some(CatObj::MasterKey(r))) => d.sec.master_key = Some(r),
+        (CatKind::MasterKey, None) => d.sec.master_key = None,
+        (_, Some(CatObj::Certificate(r))) => {
+            d.sec.certificates.insert(id, r);
+        }
+        (CatKind::Certificate, None) => {
+            d.sec.certificates.remove(&id);
+        }
+        (_, Some(CatObj::RemoteServiceBinding(r))) => {
+            d.sec.bindings.insert(id, r);
+        }
+        (CatKind::RemoteServiceBinding, None) => {
+            d.sec.bindings.remove(&id);
+        }
+        (_, Some(CatObj::Signature(r))) => {
+            d.sec.signatures.insert(id, r);
+        }
+        (CatKind::Signature, None) => {
+            d.sec.signatures.remove(&id);
+        }
+        (_, Some(CatObj::Login(r))) => {
+            d.sec.logins.insert(id, r);
+        }
+        (CatKind::Login, None) => {
+            d.sec.logins.remove(&id);
+        }
+        (_, Some(CatObj::EndpointDef(r))) => {
+            d.sec.endpoints.insert(id, r);
+        }
+        (CatKind::EndpointDef, None) => {
+            d.sec.endpoints.remove(&id);
+        }
+        (_, Some(CatObj::ServiceMasterKey(r))) => d.sec.service_master_key = Some(r),
+        (CatKind::ServiceMasterKey, None) => d.sec.service_master_key = None,
         (CatKind::MessageType, None) => {
             d.message_types.remove(&id);
         }
@@ -465,6 +541,20 @@ pub fn drop_db(st: &mut State, tx: &mut Txn, id: i32) {
     for k in db.event_notifications.keys() {
         tx.dirty
             .push(RowRef::Catalog(id, CatKind::EventNotification, *k));
+    }
+    if let Some(mk) = &db.sec.master_key {
+        tx.dirty
+            .push(RowRef::Catalog(id, CatKind::MasterKey, mk.id));
+    }
+    for k in db.sec.certificates.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::Certificate, *k));
+    }
+    for k in db.sec.bindings.keys() {
+        tx.dirty
+            .push(RowRef::Catalog(id, CatKind::RemoteServiceBinding, *k));
+    }
+    for k in db.sec.signatures.keys() {
+        tx.dirty.push(RowRef::Catalog(id, CatKind::Signature, *k));
     }
     for h in db.endpoints.keys() {
         tx.dirty.push(RowRef::Endpoint(id, *h));

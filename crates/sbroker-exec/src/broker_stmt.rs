@@ -152,6 +152,34 @@ impl Executor {
     fn exec_principals(&mut self, k: &StmtKind) -> Result<bool, ServerError> {
         match k {
             StmtKind::CreateUser(u) => {
+                if let ast::UserMapping::Login(l) = &u.mapping
+                    && !self.session.login_exists(&l.value)
+                {
+                    return Err(ServerError::new(
+                        15007,
+                        format!(
+                            "'{}' is not a valid login or you do not have permission.",
+                            l.value
+                        ),
+                    ));
+                }
+                if let ast::UserMapping::Certificate(c) = &u.mapping {
+                    let db = self.session.database_id();
+                    let found = self.session.with_state(|st| {
+                        st.db(db).is_some_and(|d| {
+                            sbroker_engine::security::certificate_by_name(d, &c.value).is_some()
+                        })
+                    });
+                    if !found {
+                        return Err(ServerError::new(
+                            15151,
+                            format!(
+                                "Cannot find the certificate '{}', because it does not exist or you do not have permission.",
+                                c.value
+                            ),
+                        ));
+                    }
+                }
                 let cert = matches!(u.mapping, ast::UserMapping::Certificate(_));
                 self.session.create_principal(&u.name.value, false, cert)?;
             }
@@ -198,7 +226,7 @@ impl Executor {
         k: &StmtKind,
         sink: &mut dyn ResultSink,
     ) -> Result<Flow, ServerError> {
-        if self.exec_principals(k)? {
+        if self.exec_principals(k)? || self.exec_security(k, sink)? {
             return Ok(Flow::Next);
         }
         match k {
@@ -395,10 +423,6 @@ impl Executor {
                 self.session
                     .alter_route(&name.value, &route_opts(options))?;
             }
-            StmtKind::CreateRemoteServiceBinding(_)
-            | StmtKind::AlterRemoteServiceBinding { .. } => {
-                return Err(unsupported("REMOTE SERVICE BINDING"));
-            }
             StmtKind::CreateBrokerPriority(p) => {
                 self.session
                     .create_broker_priority(&p.name.value, &priority_args(p))?;
@@ -406,9 +430,6 @@ impl Executor {
             StmtKind::AlterBrokerPriority(p) => {
                 self.session
                     .alter_broker_priority(&p.name.value, &priority_args(p))?;
-            }
-            StmtKind::CreateEndpoint(_) | StmtKind::AlterEndpoint(_) => {
-                return Err(unsupported("CREATE/ALTER ENDPOINT"));
             }
             StmtKind::CreateEventNotification(n) => {
                 let ast::EventNotificationScope::Queue(q) = &n.scope else {
@@ -431,17 +452,6 @@ impl Executor {
                     self.session
                         .drop_event_notification(&n.value, &queue_name(q))?;
                 }
-            }
-            StmtKind::CreateMasterKey { .. }
-            | StmtKind::OpenMasterKey { .. }
-            | StmtKind::CloseMasterKey
-            | StmtKind::DropMasterKey => {
-                return Err(unsupported("MASTER KEY"));
-            }
-            StmtKind::CreateCertificate(_)
-            | StmtKind::AlterCertificate { .. }
-            | StmtKind::BackupCertificate { .. } => {
-                return Err(unsupported("CERTIFICATE"));
             }
             other => return Err(unsupported(&format!("Statement {}", stmt_name(other)))),
         }

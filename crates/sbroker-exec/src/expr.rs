@@ -983,6 +983,18 @@ impl Executor {
             "USER_NAME" | "CURRENT_USER" | "SESSION_USER" | "USER" => {
                 Value::NVarChar(self.current_user().1)
             }
+            "SUSER_NAME" if !vals.is_empty() => match v0 {
+                Value::Null => Value::Null,
+                ref v => {
+                    let id = match sbroker_types::convert(v, &sbroker_types::SqlType::Int, None)? {
+                        Value::Int(i) => i,
+                        _ => 0,
+                    };
+                    self.session
+                        .with_state(|st| sbroker_engine::security::login_name(st, id))
+                        .map_or(Value::Null, Value::NVarChar)
+                }
+            },
             "SUSER_SNAME" | "SUSER_NAME" | "SYSTEM_USER" | "ORIGINAL_LOGIN" => {
                 Value::NVarChar("sa".into())
             }
@@ -1003,6 +1015,26 @@ impl Executor {
                 }
             },
             "USER_ID" | "DATABASE_PRINCIPAL_ID" => Value::Int(self.current_user().0),
+            "CERT_ID" => match as_string(&v0)? {
+                None => Value::Null,
+                Some(n) => {
+                    let db = self.session.database_id();
+                    self.session
+                        .with_state(|st| {
+                            st.db(db).and_then(|d| {
+                                sbroker_engine::security::certificate_by_name(d, &n).map(|c| c.id)
+                            })
+                        })
+                        .map_or(Value::Null, Value::Int)
+                }
+            },
+            "SUSER_ID" if !vals.is_empty() => match as_string(&v0)? {
+                None => Value::Null,
+                Some(n) => self
+                    .session
+                    .with_state(|st| sbroker_engine::security::login_id(st, &n))
+                    .map_or(Value::Null, Value::Int),
+            },
             "SUSER_ID" => Value::Int(1),
             "HOST_NAME" => Value::NVarChar("localhost".into()),
             "APP_NAME" => Value::NVarChar("sbroker".into()),

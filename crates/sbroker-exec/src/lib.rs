@@ -14,8 +14,10 @@ mod broker_stmt;
 mod expr;
 mod modules;
 mod query;
+mod security_stmt;
 mod stmt;
 mod sysviews;
+mod sysviews_security;
 pub mod tables;
 mod xpath;
 

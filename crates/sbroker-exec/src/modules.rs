@@ -404,7 +404,8 @@ impl Executor {
     ) -> Result<(), ServerError> {
         let (db, schema, obj) = self.split_name(name)?;
         let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
-        if self.load_module(db, kind, &key).is_some() {
+        if let Some(m) = self.load_module(db, kind, &key) {
+            self.session.drop_signatures_of(db, m.object_id)?;
             return self.session.put_object(db, kind, &key, None);
         }
         if if_exists {

@@ -597,10 +597,6 @@ impl Executor {
             StmtKind::CreateTrigger(t) => self.create_trigger(t, k)?,
             StmtKind::CreateView(_) => return Err(unsupported("CREATE VIEW")),
             StmtKind::AlterTable(_) => return Err(unsupported("ALTER TABLE")),
-            // Logins and permissions: every session runs as sysadmin (trust mode), so GRANT,
-            // DENY, REVOKE and CREATE LOGIN are accepted and recorded nowhere yet; database
-            // principals (users, roles, ownership) are real (broker_stmt.rs).
-            StmtKind::CreateLogin(_) | StmtKind::Permission(_) => {}
             other => return self.exec_broker(other, sink),
         }
         Ok(Flow::Next)
@@ -1353,7 +1349,11 @@ impl Executor {
             _ => {}
         }
         let object_id = match &existing {
-            Some(e) => e.object_id,
+            Some(e) => {
+                // A changed definition invalidates its signatures (ALTER PROCEDURE).
+                self.session.drop_signatures_of(db, e.object_id)?;
+                e.object_id
+            }
             None => self.session.allocate_object_id()?,
         };
         // Keep the batch text when the batch is just this procedure (SQL Server's rule), so
@@ -1378,7 +1378,7 @@ impl Executor {
         self.session.put_object(db, KIND_PROC, &key, Some(bytes))
     }
 
-    fn load_proc(&self, db: i32, key: &str) -> Option<StoredProc> {
+    pub(crate) fn load_proc(&self, db: i32, key: &str) -> Option<StoredProc> {
         self.session.with_state(|st| {
             st.db(db)
                 .and_then(|d| d.objects.get(&(KIND_PROC.to_string(), key.to_string())))
@@ -1470,7 +1470,8 @@ impl Executor {
                 ast::DropKind::Procedure => {
                     let (db, schema, o) = self.split_name(name)?;
                     let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &o);
-                    if self.load_proc(db, &key).is_some() {
+                    if let Some(p) = self.load_proc(db, &key) {
+                        self.session.drop_signatures_of(db, p.object_id)?;
                         self.session.put_object(db, KIND_PROC, &key, None)?;
                     } else if !d.if_exists {
                         return Err(drop_missing("procedure", &o));
@@ -1516,7 +1517,8 @@ impl Executor {
                         return Err(drop_missing("schema", &obj));
                     }
                 }
-                ast::DropKind::Index | ast::DropKind::Login => {}
+                ast::DropKind::Login => self.session.drop_login(&obj)?,
+                ast::DropKind::Index => {}
                 _ => {
                     if !d.if_exists {
                         return Err(drop_missing("object", &obj));
@@ -1776,7 +1778,11 @@ impl Executor {
             ));
         }
         let mut frame = Frame {
-            procedure: Some(p.name.to_string()),
+            // SQL Server 2017+ names it `schema.procedure`, without brackets.
+            procedure: p.name.name().map(|i| {
+                let schema = p.name.schema().map_or("dbo", |s| s.value.as_str());
+                format!("{schema}.{}", i.value)
+            }),
             ..Frame::default()
         };
         let mut outputs: Vec<(String, String)> = Vec::new();

@@ -185,6 +185,9 @@ fn build(
     monitors: &[((i32, i32), sbroker_engine::Monitor)],
 ) -> Result<Option<Relation>, ServerError> {
     let Some(d) = st.db(db) else { return Ok(None) };
+    if let Some(r) = crate::sysviews_security::view(st, db, name) {
+        return Ok(Some(r));
+    }
     let int = SqlType::Int;
     let r = match name {
         "sys.service_message_types" => rel(
@@ -651,18 +654,6 @@ fn build(
                 })
                 .collect(),
         ),
-        "sys.remote_service_bindings" => rel(
-            &[
-                ("name", sysname()),
-                ("remote_service_binding_id", int),
-                ("principal_id", int),
-                ("remote_service_name", nvarchar(256)),
-                ("service_contract_id", int),
-                ("remote_principal_id", int),
-                ("is_anonymous_on", SqlType::Bit),
-            ],
-            Vec::new(),
-        ),
         "sys.conversation_priorities" => rel(
             &[
                 ("priority_id", int),
@@ -696,35 +687,6 @@ fn build(
                 .values()
                 .map(|c| vec![s(&c.name), Value::Int(c.id), Value::Int(1)])
                 .collect(),
-        ),
-        "sys.certificates" => rel(
-            &[
-                ("name", sysname()),
-                ("certificate_id", int),
-                ("principal_id", int),
-                ("is_active_for_begin_dialog", SqlType::Bit),
-                ("subject", nvarchar(4000)),
-                ("expiry_date", SqlType::DateTime),
-                ("start_date", SqlType::DateTime),
-                ("thumbprint", SqlType::VarBinary(StrLen::Len(32))),
-                ("pvt_key_encryption_type", SqlType::Char(2)),
-            ],
-            Vec::new(),
-        ),
-        "sys.endpoints" | "sys.service_broker_endpoints" | "sys.tcp_endpoints" => rel(
-            &[
-                ("name", sysname()),
-                ("endpoint_id", int),
-                ("principal_id", int),
-                ("protocol", SqlType::TinyInt),
-                ("protocol_desc", nvarchar(60)),
-                ("type", SqlType::TinyInt),
-                ("type_desc", nvarchar(60)),
-                ("state", SqlType::TinyInt),
-                ("state_desc", nvarchar(60)),
-                ("port", int),
-            ],
-            Vec::new(),
         ),
         "sys.dm_broker_queue_monitors" => rel(
             &[

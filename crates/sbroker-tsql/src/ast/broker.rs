@@ -368,6 +368,8 @@ pub struct ServiceBrokerOptions {
     pub message_forwarding: Option<bool>,
     /// `MESSAGE_FORWARD_SIZE = megabytes`.
     pub message_forward_size: Option<i64>,
+    /// `ROLE = { WITNESS | PARTNER | ALL }` (FOR DATABASE_MIRRORING only), upper case.
+    pub role: Option<String>,
 }
 
 /// `{CREATE | ALTER} ENDPOINT name [AUTHORIZATION login] [STATE = …]
@@ -383,8 +385,10 @@ pub struct Endpoint {
     pub state: Option<EndpointState>,
     /// `AS TCP ( … )`.
     pub tcp: Option<TcpOptions>,
-    /// `FOR SERVICE_BROKER ( … )`.
+    /// `FOR SERVICE_BROKER ( … )` or `FOR DATABASE_MIRRORING ( … )`.
     pub service_broker: Option<ServiceBrokerOptions>,
+    /// The payload is `DATABASE_MIRRORING` rather than `SERVICE_BROKER`.
+    pub mirroring: bool,
 }
 
 /// `BEGIN DIALOG` related-conversation option.
@@ -737,4 +741,24 @@ pub struct Permission {
     pub cascade: bool,
     /// `AS principal`.
     pub as_principal: Option<Ident>,
+}
+
+/// `ALTER MASTER KEY …`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlterMasterKeyAction {
+    /// `[FORCE] REGENERATE WITH ENCRYPTION BY PASSWORD = 'pwd'`.
+    Regenerate {
+        /// `FORCE`.
+        force: bool,
+        /// Password.
+        password: String,
+    },
+    /// `ADD ENCRYPTION BY SERVICE MASTER KEY`.
+    AddServiceMasterKey,
+    /// `ADD ENCRYPTION BY PASSWORD = 'pwd'`.
+    AddPassword(String),
+    /// `DROP ENCRYPTION BY SERVICE MASTER KEY`.
+    DropServiceMasterKey,
+    /// `DROP ENCRYPTION BY PASSWORD = 'pwd'`.
+    DropPassword(String),
 }

@@ -527,6 +527,20 @@ pub enum StmtKind {
     },
     /// `CLOSE MASTER KEY`.
     CloseMasterKey,
+    /// `ALTER MASTER KEY …`.
+    AlterMasterKey(AlterMasterKeyAction),
+    /// `{ADD | DROP} [COUNTER] SIGNATURE {TO | FROM} [OBJECT::]module BY CERTIFICATE c
+    /// [WITH PASSWORD = 'pwd']`.
+    Signature {
+        /// `ADD` (true) or `DROP`.
+        add: bool,
+        /// The signed module.
+        object: ObjectName,
+        /// The certificate.
+        certificate: Ident,
+        /// `WITH PASSWORD` (the certificate's private-key password).
+        password: Option<String>,
+    },
     /// `DROP MASTER KEY`.
     DropMasterKey,
     /// `CREATE CERTIFICATE …`.

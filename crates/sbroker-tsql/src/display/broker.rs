@@ -217,7 +217,15 @@ impl Display for Endpoint {
             if let Some(n) = sb.message_forward_size {
                 parts.push(format!("MESSAGE_FORWARD_SIZE = {n}"));
             }
-            write!(f, " FOR SERVICE_BROKER ({})", parts.join(", "))?;
+            if let Some(r) = &sb.role {
+                parts.push(format!("ROLE = {r}"));
+            }
+            let payload = if self.mirroring {
+                "DATABASE_MIRRORING"
+            } else {
+                "SERVICE_BROKER"
+            };
+            write!(f, " FOR {payload} ({})", parts.join(", "))?;
         }
         Ok(())
     }
@@ -544,6 +552,45 @@ pub(crate) fn fmt_broker(kind: &StmtKind, f: &mut Formatter<'_>) -> fmt::Result 
             )
         }
         StmtKind::CloseMasterKey => f.write_str("CLOSE MASTER KEY"),
+        StmtKind::AlterMasterKey(a) => match a {
+            AlterMasterKeyAction::Regenerate { force, password } => write!(
+                f,
+                "ALTER MASTER KEY {}REGENERATE WITH ENCRYPTION BY PASSWORD = {}",
+                if *force { "FORCE " } else { "" },
+                q(password)
+            ),
+            AlterMasterKeyAction::AddServiceMasterKey => {
+                f.write_str("ALTER MASTER KEY ADD ENCRYPTION BY SERVICE MASTER KEY")
+            }
+            AlterMasterKeyAction::AddPassword(p) => {
+                write!(f, "ALTER MASTER KEY ADD ENCRYPTION BY PASSWORD = {}", q(p))
+            }
+            AlterMasterKeyAction::DropServiceMasterKey => {
+                f.write_str("ALTER MASTER KEY DROP ENCRYPTION BY SERVICE MASTER KEY")
+            }
+            AlterMasterKeyAction::DropPassword(p) => {
+                write!(f, "ALTER MASTER KEY DROP ENCRYPTION BY PASSWORD = {}", q(p))
+            }
+        },
+        StmtKind::Signature {
+            add,
+            object,
+            certificate,
+            password,
+        } => {
+            if *add {
+                write!(f, "ADD SIGNATURE TO {object} BY CERTIFICATE {certificate}")?;
+            } else {
+                write!(
+                    f,
+                    "DROP SIGNATURE FROM {object} BY CERTIFICATE {certificate}"
+                )?;
+            }
+            if let Some(p) = password {
+                write!(f, " WITH PASSWORD = {}", q(p))?;
+            }
+            Ok(())
+        }
         StmtKind::DropMasterKey => f.write_str("DROP MASTER KEY"),
         StmtKind::CreateCertificate(c) => {
             write!(f, "CREATE CERTIFICATE {}", c.name)?;

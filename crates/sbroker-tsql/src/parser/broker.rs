@@ -533,8 +533,13 @@ impl Parser<'_> {
         } else {
             None
         };
+        let mut mirroring = false;
         let service_broker = if self.eat_kw("FOR") {
-            self.expect_kw("SERVICE_BROKER")?;
+            if self.eat_kw("DATABASE_MIRRORING") {
+                mirroring = true;
+            } else {
+                self.expect_kw("SERVICE_BROKER")?;
+            }
             Some(self.parse_service_broker_options()?)
         } else if create {
             return Err(self.err());
@@ -550,6 +555,7 @@ impl Parser<'_> {
             state,
             tcp,
             service_broker,
+            mirroring,
         })
     }
 
@@ -685,6 +691,16 @@ impl Parser<'_> {
                     } else {
                         return Err(self.err());
                     });
+                }
+                Some("ROLE") if o.role.is_none() => {
+                    self.pos += 1;
+                    self.expect_sym(Sym::Eq)?;
+                    let r = self.word_upper_at(0).ok_or_else(|| self.err())?;
+                    if !matches!(r.as_str(), "WITNESS" | "PARTNER" | "ALL") {
+                        return Err(self.err());
+                    }
+                    self.pos += 1;
+                    o.role = Some(r);
                 }
                 Some("MESSAGE_FORWARD_SIZE") if o.message_forward_size.is_none() => {
                     self.pos += 1;

@@ -149,6 +149,7 @@ impl Parser<'_> {
                 self.parse_endpoint(false)?,
             ))),
             "CERTIFICATE" => self.parse_alter_certificate(),
+            "MASTER" => self.parse_alter_master_key(),
             "ROLE" => self.parse_alter_role(),
             "AUTHORIZATION" => self.parse_alter_authorization(),
             _ => Err(self.err()),

@@ -543,6 +543,8 @@ impl<'a> Parser<'a> {
             }
             "CREATE" => self.parse_create(),
             "ALTER" => self.parse_alter(),
+            "DROP" if self.is_kw_at(1, "SIGNATURE") => self.parse_signature(),
+            "ADD" if self.is_kw_at(1, "SIGNATURE") => self.parse_signature(),
             "DROP" => self.parse_drop(),
             "TRUNCATE" => {
                 self.pos += 1;

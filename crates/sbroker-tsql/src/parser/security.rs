@@ -16,6 +16,79 @@ impl Parser<'_> {
         })
     }
 
+    /// `ALTER MASTER KEY { [FORCE] REGENERATE WITH ENCRYPTION BY PASSWORD = 'p'
+    /// | { ADD | DROP } ENCRYPTION BY { SERVICE MASTER KEY | PASSWORD = 'p' } }`.
+    pub(crate) fn parse_alter_master_key(&mut self) -> PResult<StmtKind> {
+        self.expect_kws(&["MASTER", "KEY"])?;
+        let force = self.eat_kw("FORCE");
+        if force || self.is_kw("REGENERATE") {
+            self.expect_kws(&["REGENERATE", "WITH", "ENCRYPTION", "BY", "PASSWORD"])?;
+            self.expect_sym(Sym::Eq)?;
+            return Ok(StmtKind::AlterMasterKey(AlterMasterKeyAction::Regenerate {
+                force,
+                password: self.parse_string()?,
+            }));
+        }
+        let add = if self.eat_kw("ADD") {
+            true
+        } else {
+            self.expect_kw("DROP")?;
+            false
+        };
+        self.expect_kws(&["ENCRYPTION", "BY"])?;
+        let action = if self.eat_kws(&["SERVICE", "MASTER", "KEY"]) {
+            if add {
+                AlterMasterKeyAction::AddServiceMasterKey
+            } else {
+                AlterMasterKeyAction::DropServiceMasterKey
+            }
+        } else {
+            self.expect_kw("PASSWORD")?;
+            self.expect_sym(Sym::Eq)?;
+            let p = self.parse_string()?;
+            if add {
+                AlterMasterKeyAction::AddPassword(p)
+            } else {
+                AlterMasterKeyAction::DropPassword(p)
+            }
+        };
+        Ok(StmtKind::AlterMasterKey(action))
+    }
+
+    /// `{ADD | DROP} SIGNATURE {TO | FROM} [OBJECT::]module BY CERTIFICATE c
+    /// [WITH PASSWORD = 'pwd']`.
+    pub(crate) fn parse_signature(&mut self) -> PResult<StmtKind> {
+        let add = if self.eat_kw("ADD") {
+            true
+        } else {
+            self.expect_kw("DROP")?;
+            false
+        };
+        self.expect_kw("SIGNATURE")?;
+        if !(self.eat_kw("TO") || self.eat_kw("FROM")) {
+            return Err(self.err());
+        }
+        if self.is_kw("OBJECT") && self.is_sym_at(1, Sym::DoubleColon) {
+            self.pos += 2;
+        }
+        let object = self.parse_object_name()?;
+        self.expect_kws(&["BY", "CERTIFICATE"])?;
+        let certificate = self.parse_ident()?;
+        let password = if self.eat_kw("WITH") {
+            self.expect_kw("PASSWORD")?;
+            self.expect_sym(Sym::Eq)?;
+            Some(self.parse_string()?)
+        } else {
+            None
+        };
+        Ok(StmtKind::Signature {
+            add,
+            object,
+            certificate,
+            password,
+        })
+    }
+
     /// `( private_key_option [, …] )` after `PRIVATE KEY`.
     fn parse_private_key_options(&mut self) -> PResult<Vec<PrivateKeyOption>> {
         self.expect_sym(Sym::LParen)?;
