@@ -651,7 +651,13 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
                 td.rec.name
             ));
         }
-        if from.encryption {
+        // The broker opens each database master key through the service master key.
+        let has_key = |id: i32| {
+            st.db(id)
+                .and_then(|x| x.sec.master_key.as_ref())
+                .is_some_and(|k| k.by_service_master_key.is_some())
+        };
+        if from.encryption && !(has_key(db) && has_key(tdb)) {
             return Delivery::Held(
                 "The session keys for this conversation could not be created or accessed. The database master key is required for this operation.".into(),
             );

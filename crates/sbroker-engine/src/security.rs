@@ -393,6 +393,8 @@ pub fn create_master_key(
         by_service_master_key: Some(wrap_with_key(&smk, &key)?),
     };
     txn::put_catalog(st, tx, db, CatObj::MasterKey(rec));
+    // Messages held for want of a master key get another try.
+    st.txq_dirty = true;
     Ok(())
 }
 
@@ -499,6 +501,7 @@ pub fn alter_master_key(
     }
     mk.modified = now;
     txn::put_catalog(st, tx, db, CatObj::MasterKey(mk));
+    st.txq_dirty = true;
     Ok(())
 }
 
