@@ -339,7 +339,9 @@ impl Parser<'_> {
                 self.pos += 1;
                 Ok(Some(id))
             }
-            _ if self.at_ident() => Ok(Some(self.parse_ident()?)),
+            _ if self.at_ident() && (had_as || !self.at_broker_statement()) => {
+                Ok(Some(self.parse_ident()?))
+            }
             _ if had_as => Err(self.err()),
             _ => Ok(None),
         }
@@ -350,10 +352,17 @@ impl Parser<'_> {
         if self.eat_kw("AS") {
             return Ok(Some(self.parse_ident()?));
         }
-        if self.at_ident() {
+        if self.at_ident() && !self.at_broker_statement() {
             return Ok(Some(self.parse_ident()?));
         }
         Ok(None)
+    }
+
+    /// A Service Broker statement starts here (`RECEIVE *` / `RECEIVE TOP`, `SEND ON`):
+    /// its unreserved first word is not the alias of the table before it.
+    fn at_broker_statement(&self) -> bool {
+        (self.is_kw("RECEIVE") && (self.is_sym_at(1, Sym::Star) || self.is_kw_at(1, "TOP")))
+            || (self.is_kw("SEND") && self.is_kw_at(1, "ON"))
     }
 
     /// `FOR XML mode [, directive]…`.
