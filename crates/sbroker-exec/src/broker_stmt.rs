@@ -781,7 +781,11 @@ impl Executor {
         if proc_id.is_some() {
             return Ok(proc_id);
         }
-        for kind in [crate::modules::KIND_FUNCTION, crate::modules::KIND_TRIGGER] {
+        for kind in [
+            crate::modules::KIND_FUNCTION,
+            crate::modules::KIND_TRIGGER,
+            crate::modules::KIND_VIEW,
+        ] {
             if let Some(m) = self.load_module(db, kind, &key) {
                 return Ok(Some(m.object_id));
             }

@@ -1015,6 +1015,14 @@ impl Executor {
                 }
             },
             "USER_ID" | "DATABASE_PRINCIPAL_ID" => Value::Int(self.current_user().0),
+            "TYPE_NAME" => match v0 {
+                Value::Null => Value::Null,
+                ref v => match sbroker_types::convert(v, &sbroker_types::SqlType::Int, None)? {
+                    Value::Int(i) => crate::sysviews_security::type_name(i)
+                        .map_or(Value::Null, |n| Value::NVarChar(n.into())),
+                    _ => Value::Null,
+                },
+            },
             "CERT_ID" => match as_string(&v0)? {
                 None => Value::Null,
                 Some(n) => {

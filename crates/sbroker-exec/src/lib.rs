@@ -10,6 +10,7 @@
 //! XACT_ABORT is on.
 
 pub mod activation;
+mod alter_table;
 mod broker_stmt;
 mod expr;
 mod modules;

@@ -37,6 +37,9 @@ pub(crate) struct StoredModule {
     /// existed are scalar functions or triggers: the default.
     #[serde(default = "scalar_function_type")]
     pub function_type: String,
+    /// A trigger turned off by `ALTER TABLE … DISABLE TRIGGER` / `DISABLE TRIGGER`.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 fn scalar_function_type() -> String {
@@ -162,7 +165,10 @@ impl Executor {
             _ => {}
         }
         let object_id = match &existing {
-            Some(e) => e.object_id,
+            Some(e) => {
+                self.session.drop_signatures_of(db, e.object_id)?;
+                e.object_id
+            }
             None => self.session.allocate_object_id()?,
         };
         let m = StoredModule {
@@ -179,6 +185,7 @@ impl Executor {
                 ast::FunctionReturns::TableVariable(_) => "TF",
             }
             .to_string(),
+            disabled: false,
         };
         self.save_module(db, KIND_FUNCTION, &key, &m)
     }
@@ -379,7 +386,10 @@ impl Executor {
             _ => {}
         }
         let object_id = match &existing {
-            Some(e) => e.object_id,
+            Some(e) => {
+                self.session.drop_signatures_of(db, e.object_id)?;
+                e.object_id
+            }
             None => self.session.allocate_object_id()?,
         };
         let m = StoredModule {
@@ -391,6 +401,7 @@ impl Executor {
             source: Stmt::new(kind.clone(), 1).to_string(),
             create_ts: now_ts(),
             function_type: String::new(),
+            disabled: false,
         };
         self.save_module(db, KIND_TRIGGER, &key, &m)
     }
@@ -411,10 +422,10 @@ impl Executor {
         if if_exists {
             return Ok(());
         }
-        let what = if kind == KIND_TRIGGER {
-            "trigger"
-        } else {
-            "function"
+        let what = match kind {
+            KIND_TRIGGER => "trigger",
+            KIND_VIEW => "view",
+            _ => "function",
         };
         Err(ServerError::new(
             3701,
@@ -446,6 +457,7 @@ impl Executor {
                         .filter_map(|(_, v)| serde_json::from_slice::<StoredModule>(v).ok())
                         .filter(|m| {
                             m.table.as_deref() == Some(table_key.as_str())
+                                && !m.disabled
                                 && m.events.iter().any(|e| e == event)
                         })
                         .collect()
@@ -513,5 +525,92 @@ impl Executor {
             "deleted" => Some(tt.deleted.clone()),
             _ => None,
         }
+    }
+}
+
+/// Engine object kind of views.
+pub const KIND_VIEW: &str = "V";
+
+impl Executor {
+    /// CREATE / ALTER / CREATE OR ALTER VIEW: the definition is stored and expanded
+    /// wherever the view is named in a FROM clause.
+    pub(crate) fn create_view(
+        &mut self,
+        v: &ast::CreateView,
+        kind: &StmtKind,
+    ) -> Result<(), ServerError> {
+        let (db, schema, name) = self.split_name(&v.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let key = tables::table_key(&schema, &name);
+        let existing = self.load_module(db, KIND_VIEW, &key);
+        match (v.mode, &existing) {
+            (ast::CreateMode::Create, Some(_)) => return Err(crate::sbroker_engine_exists(&name)),
+            (ast::CreateMode::Alter, None) => {
+                return Err(ServerError::new(
+                    208,
+                    format!("Invalid object name '{name}'."),
+                ));
+            }
+            _ => {}
+        }
+        if existing.is_none()
+            && (self.find_table(db, Some(&schema), &name).is_some()
+                || self.load_proc(db, &key).is_some())
+        {
+            return Err(crate::sbroker_engine_exists(&name));
+        }
+        // The query must be valid now: run it once (its rows are discarded).
+        let rel = self.run_query(&v.query, None)?;
+        if !v.columns.is_empty() && v.columns.len() != rel.cols.len() {
+            return Err(ServerError::new(
+                8159,
+                format!("'{name}' has fewer columns than were specified in the column list."),
+            ));
+        }
+        let object_id = match &existing {
+            Some(e) => e.object_id,
+            None => self.session.allocate_object_id()?,
+        };
+        let m = StoredModule {
+            object_id,
+            schema,
+            name,
+            table: None,
+            events: Vec::new(),
+            source: Stmt::new(kind.clone(), 1).to_string(),
+            create_ts: now_ts(),
+            function_type: "V".into(),
+            disabled: false,
+        };
+        self.save_module(db, KIND_VIEW, &key, &m)
+    }
+
+    /// The rows of a view, or `None` when `[schema.]name` is not a view of `db`.
+    pub(crate) fn view_relation(
+        &mut self,
+        db: i32,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Relation>, ServerError> {
+        let key = tables::table_key(schema.unwrap_or("dbo"), name);
+        let Some(m) = self.load_module(db, KIND_VIEW, &key) else {
+            return Ok(None);
+        };
+        let stmts = sbroker_tsql::parse_batch(&m.source)
+            .map_err(|_| ServerError::new(40000, "view definition is damaged"))?;
+        let Some(StmtKind::CreateView(v)) = stmts.into_iter().next().map(|s| s.kind) else {
+            return Err(ServerError::new(40000, "view definition is damaged"));
+        };
+        if self.frames.len() > 32 {
+            return Err(ServerError::new(
+                217,
+                "Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).",
+            ));
+        }
+        let mut rel = self.run_query(&v.query, None)?;
+        for (c, n) in rel.cols.iter_mut().zip(&v.columns) {
+            c.name = n.value.clone();
+        }
+        Ok(Some(rel))
     }
 }

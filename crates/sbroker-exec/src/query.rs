@@ -283,6 +283,9 @@ impl Executor {
                         .relation_of_table(&TableRef::User(db, def))?
                         .qualify(&qual));
                 }
+                if let Some(rel) = self.view_relation(db, schema.as_deref(), &obj)? {
+                    return Ok(rel.qualify(&qual));
+                }
                 let queue = self.session.with_state(|st| {
                     st.db(db)
                         .and_then(|d| d.queue_by_name(schema.as_deref(), &obj))

@@ -417,7 +417,11 @@ impl Executor {
         if let Some(p) = self.load_proc(db, &key) {
             return Ok((p.object_id, p.source));
         }
-        for kind in [crate::modules::KIND_FUNCTION, crate::modules::KIND_TRIGGER] {
+        for kind in [
+            crate::modules::KIND_FUNCTION,
+            crate::modules::KIND_TRIGGER,
+            crate::modules::KIND_VIEW,
+        ] {
             if let Some(m) = self.load_module(db, kind, &key) {
                 return Ok((m.object_id, m.source));
             }

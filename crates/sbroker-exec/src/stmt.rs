@@ -54,7 +54,7 @@ pub(crate) fn apply_assign_op(
     sbroker_types::ops::arith(a, &cur, &v)
 }
 
-fn type_to_stored(dt: &ast::DataType) -> StoredType {
+pub(crate) fn type_to_stored(dt: &ast::DataType) -> StoredType {
     let args = match &dt.params {
         ast::TypeParams::Max => vec![-1],
         ast::TypeParams::Numbers(ns) => ns.iter().map(|n| *n as i64).collect(),
@@ -140,7 +140,65 @@ pub(crate) fn columns_to_def(
         next_identity: seed,
         next_row: 1,
         create_ts: now,
+        constraints: named_constraints(cols, constraints, name),
     })
+}
+
+/// The constraints of a CREATE TABLE with their names (generated like SQL Server's
+/// `PK__table__…` when none is given).
+fn named_constraints(
+    cols: &[ast::ColumnDef],
+    constraints: &[ast::TableConstraint],
+    table: &str,
+) -> Vec<crate::tables::NamedConstraint> {
+    let kind_of = |k: &ast::TableConstraintKind| match k {
+        ast::TableConstraintKind::PrimaryKey { .. } => "PK",
+        ast::TableConstraintKind::Unique { .. } => "UQ",
+        ast::TableConstraintKind::ForeignKey { .. } => "F",
+        ast::TableConstraintKind::Check(_) => "C",
+        ast::TableConstraintKind::Default { .. } => "D",
+    };
+    let mut out = Vec::new();
+    let mut n = 0;
+    let mut generated = |kind: &str, col: &str| {
+        n += 1;
+        format!("{kind}__{table}__{col}{n}")
+    };
+    for c in cols {
+        for k in &c.constraints {
+            let kind = match &k.kind {
+                ast::ColumnConstraintKind::PrimaryKey(_) => "PK",
+                ast::ColumnConstraintKind::Default(_) => "D",
+                _ => continue,
+            };
+            let name = k
+                .name
+                .as_ref()
+                .map_or_else(|| generated(kind, &c.name.value), |i| i.value.clone());
+            out.push(crate::tables::NamedConstraint {
+                name,
+                kind: kind.into(),
+                column: (kind == "D").then(|| c.name.value.clone()),
+            });
+        }
+    }
+    for k in constraints {
+        let kind = kind_of(&k.kind);
+        let column = match &k.kind {
+            ast::TableConstraintKind::Default { column, .. } => Some(column.value.clone()),
+            _ => None,
+        };
+        let name = k
+            .name
+            .as_ref()
+            .map_or_else(|| generated(kind, ""), |i| i.value.clone());
+        out.push(crate::tables::NamedConstraint {
+            name,
+            kind: kind.into(),
+            column,
+        });
+    }
+    out
 }
 
 impl Executor {
@@ -253,7 +311,7 @@ impl Executor {
         }
     }
 
-    fn eval0(&mut self, e: &Expr) -> Result<Value, ServerError> {
+    pub(crate) fn eval0(&mut self, e: &Expr) -> Result<Value, ServerError> {
         self.eval(e, &RowCtx::EMPTY)
     }
 
@@ -595,8 +653,8 @@ impl Executor {
             }
             StmtKind::CreateFunction(f) => self.create_function(f, k)?,
             StmtKind::CreateTrigger(t) => self.create_trigger(t, k)?,
-            StmtKind::CreateView(_) => return Err(unsupported("CREATE VIEW")),
-            StmtKind::AlterTable(_) => return Err(unsupported("ALTER TABLE")),
+            StmtKind::CreateView(v) => self.create_view(v, k)?,
+            StmtKind::AlterTable(a) => self.alter_table(a)?,
             other => return self.exec_broker(other, sink),
         }
         Ok(Flow::Next)
@@ -739,6 +797,7 @@ impl Executor {
             next_identity: 1,
             next_row: 1,
             create_ts: 0,
+            constraints: Vec::new(),
         };
         let n = rel.rows.len() as i64;
         if name.starts_with('#') {
@@ -771,7 +830,7 @@ impl Executor {
         Ok(())
     }
 
-    fn save_table_def(&mut self, db: i32, def: &TableDef) -> Result<(), ServerError> {
+    pub(crate) fn save_table_def(&mut self, db: i32, def: &TableDef) -> Result<(), ServerError> {
         let bytes = serde_json::to_vec(def).map_err(|e| ServerError::new(40000, e.to_string()))?;
         self.session.put_object(
             db,
@@ -819,7 +878,12 @@ impl Executor {
         }
     }
 
-    fn update_row(&mut self, t: &TableRef, id: i64, row: Vec<Value>) -> Result<(), ServerError> {
+    pub(crate) fn update_row(
+        &mut self,
+        t: &TableRef,
+        id: i64,
+        row: Vec<Value>,
+    ) -> Result<(), ServerError> {
         match t {
             TableRef::User(db, def) => self.session.put_user_row(
                 *db,
@@ -1492,6 +1556,9 @@ impl Executor {
                 ast::DropKind::Trigger => {
                     self.drop_module(crate::modules::KIND_TRIGGER, name, d.if_exists)?;
                 }
+                ast::DropKind::View => {
+                    self.drop_module(crate::modules::KIND_VIEW, name, d.if_exists)?;
+                }
                 ast::DropKind::User | ast::DropKind::Role => {
                     let exists = self.session.principal_id(&obj).is_some();
                     if exists || !d.if_exists {
@@ -1979,7 +2046,7 @@ fn stored_of(ty: &SqlType) -> StoredType {
     StoredType { name, args }
 }
 
-fn parse_expr(text: &str) -> Result<Expr, ServerError> {
+pub(crate) fn parse_expr(text: &str) -> Result<Expr, ServerError> {
     let stmts = sbroker_tsql::parse_batch(&format!("SELECT {text}"))
         .map_err(|e| ServerError::new(e.number, e.message))?;
     if let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind)

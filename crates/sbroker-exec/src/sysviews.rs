@@ -78,11 +78,15 @@ fn objects(st: &State, db: i32) -> Vec<ObjRow> {
                     t.schema.clone(),
                 ));
             }
-        } else if (kind == crate::modules::KIND_FUNCTION || kind == crate::modules::KIND_TRIGGER)
+        } else if (kind == crate::modules::KIND_FUNCTION
+            || kind == crate::modules::KIND_TRIGGER
+            || kind == crate::modules::KIND_VIEW)
             && let Ok(m) = serde_json::from_slice::<crate::modules::StoredModule>(v)
         {
             let (ty, desc) = if kind == crate::modules::KIND_TRIGGER {
                 ("TR", "SQL_TRIGGER")
+            } else if kind == crate::modules::KIND_VIEW {
+                ("V ", "VIEW")
             } else {
                 match m.function_type.as_str() {
                     "IF" => ("IF", "SQL_INLINE_TABLE_VALUED_FUNCTION"),
@@ -185,7 +189,9 @@ fn build(
     monitors: &[((i32, i32), sbroker_engine::Monitor)],
 ) -> Result<Option<Relation>, ServerError> {
     let Some(d) = st.db(db) else { return Ok(None) };
-    if let Some(r) = crate::sysviews_security::view(st, db, name) {
+    if let Some(r) = crate::sysviews_security::view(st, db, name)
+        .or_else(|| crate::sysviews_security::column_views(st, db, name))
+    {
         return Ok(Some(r));
     }
     let int = SqlType::Int;
@@ -530,8 +536,12 @@ fn build(
                 })
                 .collect(),
         ),
-        "sys.tables" | "sys.procedures" => {
-            let want = if name == "sys.tables" { "U " } else { "P " };
+        "sys.tables" | "sys.procedures" | "sys.views" => {
+            let want = match name {
+                "sys.tables" => "U ",
+                "sys.views" => "V ",
+                _ => "P ",
+            };
             rel(
                 &[
                     ("name", sysname()),
@@ -751,13 +761,13 @@ fn build(
             ],
             objects(st, db)
                 .into_iter()
-                .filter(|o| o.2 == "U ")
+                .filter(|o| o.2 == "U " || o.2 == "V ")
                 .map(|o| {
                     vec![
                         s(&d.rec.name),
-                        s("dbo"),
+                        s(&o.7),
                         s(&o.0),
-                        Value::VarChar("BASE TABLE".into()),
+                        Value::VarChar(if o.2 == "V " { "VIEW" } else { "BASE TABLE" }.into()),
                     ]
                 })
                 .collect(),

@@ -533,3 +533,175 @@ pub(crate) fn view(st: &State, db: i32, name: &str) -> Option<Relation> {
     };
     Some(r)
 }
+
+/// `(name, system_type_id, max_length, precision, scale)` of the built-in types, as
+/// sys.types lists them.
+pub(crate) const BUILTIN_TYPES: &[(&str, u8, i16, u8, u8)] = &[
+    ("uniqueidentifier", 36, 16, 0, 0),
+    ("date", 40, 3, 10, 0),
+    ("time", 41, 5, 16, 7),
+    ("datetime2", 42, 8, 27, 7),
+    ("tinyint", 48, 1, 3, 0),
+    ("smallint", 52, 2, 5, 0),
+    ("int", 56, 4, 10, 0),
+    ("smalldatetime", 58, 4, 16, 0),
+    ("real", 59, 4, 24, 0),
+    ("money", 60, 8, 19, 4),
+    ("datetime", 61, 8, 23, 3),
+    ("float", 62, 8, 53, 0),
+    ("bit", 104, 1, 1, 0),
+    ("decimal", 106, 17, 38, 38),
+    ("numeric", 108, 17, 38, 38),
+    ("bigint", 127, 8, 19, 0),
+    ("varbinary", 165, 8000, 0, 0),
+    ("varchar", 167, 8000, 0, 0),
+    ("binary", 173, 8000, 0, 0),
+    ("char", 175, 8000, 0, 0),
+    ("nvarchar", 231, 8000, 0, 0),
+    ("nchar", 239, 8000, 0, 0),
+    ("xml", 241, -1, 0, 0),
+];
+
+/// `(system_type_id, user_type_id, max_length, precision, scale)` of a column type.
+pub(crate) fn column_type_ids(t: &SqlType) -> (u8, i32, i16, u8, u8) {
+    let by = |name: &str| {
+        BUILTIN_TYPES
+            .iter()
+            .find(|x| x.0 == name)
+            .map_or((0, 0, 0, 0, 0), |x| (x.1, i32::from(x.1), x.2, x.3, x.4))
+    };
+    let len = |l: &StrLen, unit: i16| match l {
+        StrLen::Max => -1,
+        StrLen::Len(n) => i16::try_from(*n).unwrap_or(i16::MAX).saturating_mul(unit),
+    };
+    match t {
+        SqlType::Bit => by("bit"),
+        SqlType::TinyInt => by("tinyint"),
+        SqlType::SmallInt => by("smallint"),
+        SqlType::Int => by("int"),
+        SqlType::BigInt => by("bigint"),
+        SqlType::Decimal { precision, scale } => (106, 106, 17, *precision, *scale),
+        SqlType::Numeric { precision, scale } => (108, 108, 17, *precision, *scale),
+        SqlType::Float => by("float"),
+        SqlType::Real => by("real"),
+        SqlType::Money => by("money"),
+        SqlType::Char(n) => (175, 175, i16::try_from(*n).unwrap_or(i16::MAX), 0, 0),
+        SqlType::VarChar(l) => (167, 167, len(l, 1), 0, 0),
+        SqlType::NChar(n) => (239, 239, i16::try_from(*n * 2).unwrap_or(i16::MAX), 0, 0),
+        SqlType::NVarChar(l) => (231, 231, len(l, 2), 0, 0),
+        SqlType::Binary(n) => (173, 173, i16::try_from(*n).unwrap_or(i16::MAX), 0, 0),
+        SqlType::VarBinary(l) => (165, 165, len(l, 1), 0, 0),
+        SqlType::UniqueIdentifier => by("uniqueidentifier"),
+        SqlType::Xml => by("xml"),
+        SqlType::Date => by("date"),
+        SqlType::Time => by("time"),
+        SqlType::DateTime => by("datetime"),
+        SqlType::DateTime2(s) => (42, 42, 8, 27, *s),
+        SqlType::SmallDateTime => by("smalldatetime"),
+        SqlType::Sysname => (231, 256, 256, 0, 0),
+    }
+}
+
+/// Name of a type id (TYPE_NAME).
+pub(crate) fn type_name(id: i32) -> Option<&'static str> {
+    if id == 256 {
+        return Some("sysname");
+    }
+    BUILTIN_TYPES
+        .iter()
+        .find(|x| i32::from(x.1) == id)
+        .map(|x| x.0)
+}
+
+/// sys.columns and sys.types.
+pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> {
+    let d = st.db(db)?;
+    let int = SqlType::Int;
+    match name {
+        "sys.types" => {
+            let mut rows: Vec<Vec<Value>> = BUILTIN_TYPES
+                .iter()
+                .map(|(n, id, len, p, sc)| {
+                    vec![
+                        s(n),
+                        Value::TinyInt(*id),
+                        Value::Int(i32::from(*id)),
+                        Value::SmallInt(*len),
+                        Value::TinyInt(*p),
+                        Value::TinyInt(*sc),
+                        Value::Bit(true),
+                        Value::Bit(false),
+                    ]
+                })
+                .collect();
+            rows.push(vec![
+                s("sysname"),
+                Value::TinyInt(231),
+                Value::Int(256),
+                Value::SmallInt(256),
+                Value::TinyInt(0),
+                Value::TinyInt(0),
+                Value::Bit(false),
+                Value::Bit(false),
+            ]);
+            Some(rel(
+                &[
+                    ("name", sysname()),
+                    ("system_type_id", SqlType::TinyInt),
+                    ("user_type_id", int),
+                    ("max_length", SqlType::SmallInt),
+                    ("precision", SqlType::TinyInt),
+                    ("scale", SqlType::TinyInt),
+                    ("is_nullable", SqlType::Bit),
+                    ("is_user_defined", SqlType::Bit),
+                ],
+                rows,
+            ))
+        }
+        "sys.columns" => {
+            let mut rows = Vec::new();
+            for ((kind, _), v) in &d.objects {
+                if kind != crate::tables::KIND_TABLE {
+                    continue;
+                }
+                let Ok(def) = serde_json::from_slice::<crate::tables::TableDef>(v) else {
+                    continue;
+                };
+                for (i, c) in def.columns.iter().enumerate() {
+                    let Ok(ty) = c.ty.sql_type() else { continue };
+                    let (sys_id, user_id, len, p, sc) = column_type_ids(&ty);
+                    rows.push(vec![
+                        Value::Int(def.object_id),
+                        s(&c.name),
+                        Value::Int(i as i32 + 1),
+                        Value::TinyInt(sys_id),
+                        Value::Int(user_id),
+                        Value::SmallInt(len),
+                        Value::TinyInt(p),
+                        Value::TinyInt(sc),
+                        Value::Bit(c.nullable),
+                        Value::Bit(c.identity.is_some()),
+                        Value::Bit(false),
+                    ]);
+                }
+            }
+            Some(rel(
+                &[
+                    ("object_id", int),
+                    ("name", sysname()),
+                    ("column_id", int),
+                    ("system_type_id", SqlType::TinyInt),
+                    ("user_type_id", int),
+                    ("max_length", SqlType::SmallInt),
+                    ("precision", SqlType::TinyInt),
+                    ("scale", SqlType::TinyInt),
+                    ("is_nullable", SqlType::Bit),
+                    ("is_identity", SqlType::Bit),
+                    ("is_computed", SqlType::Bit),
+                ],
+                rows,
+            ))
+        }
+        _ => None,
+    }
+}

@@ -79,6 +79,20 @@ pub struct TableDef {
     pub next_row: i64,
     /// Creation time (µs since epoch).
     pub create_ts: i64,
+    /// Named constraints (for ALTER TABLE … DROP / CHECK CONSTRAINT).
+    #[serde(default)]
+    pub constraints: Vec<NamedConstraint>,
+}
+
+/// A named table constraint.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NamedConstraint {
+    /// Name.
+    pub name: String,
+    /// sys.objects type: `PK`, `UQ`, `F`, `C` or `D`.
+    pub kind: String,
+    /// The column of a DEFAULT constraint.
+    pub column: Option<String>,
 }
 
 impl TableDef {

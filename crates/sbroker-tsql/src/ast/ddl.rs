@@ -446,6 +446,13 @@ pub enum TableConstraintKind {
     },
     /// `CHECK ( expr )`.
     Check(Expr),
+    /// `DEFAULT expr FOR column` (ALTER TABLE … ADD CONSTRAINT).
+    Default {
+        /// The default value.
+        value: Expr,
+        /// The column it applies to.
+        column: Ident,
+    },
 }
 
 /// `CREATE TABLE name ( { column_def | table_constraint } , … ) [ON filegroup]`.
@@ -477,6 +484,22 @@ pub enum AlterTableAction {
     DropColumns(Vec<Ident>),
     /// `DROP CONSTRAINT name [, …]`.
     DropConstraints(Vec<Ident>),
+    /// `{CHECK | NOCHECK} CONSTRAINT {ALL | name [, …]}` (`names` empty = ALL).
+    CheckConstraints {
+        /// `CHECK` (true) or `NOCHECK`.
+        check: bool,
+        /// Constraint names; empty for `ALL`.
+        names: Vec<Ident>,
+    },
+    /// `{ENABLE | DISABLE} TRIGGER {ALL | name [, …]}` (`names` empty = ALL).
+    Triggers {
+        /// `ENABLE` (true) or `DISABLE`.
+        enable: bool,
+        /// Trigger names; empty for `ALL`.
+        names: Vec<Ident>,
+    },
+    /// `SET ( option = value [, …] )` (e.g. `LOCK_ESCALATION = TABLE`).
+    SetOptions(Vec<super::GenericOption>),
     /// `ALTER COLUMN name type [NULL | NOT NULL]`.
     AlterColumn {
         /// Column.
@@ -493,6 +516,8 @@ pub enum AlterTableAction {
 pub struct AlterTable {
     /// Table.
     pub name: ObjectName,
+    /// `WITH CHECK` (true) / `WITH NOCHECK` (false) before ADD.
+    pub with_check: Option<bool>,
     /// Action.
     pub action: AlterTableAction,
 }

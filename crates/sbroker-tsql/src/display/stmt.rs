@@ -244,6 +244,9 @@ impl Display for TableConstraint {
                 references,
             } => write!(f, "FOREIGN KEY ({}) {references}", Commas(columns)),
             TableConstraintKind::Check(e) => write!(f, "CHECK ({e})"),
+            TableConstraintKind::Default { value, column } => {
+                write!(f, "DEFAULT {value} FOR {column}")
+            }
         }
     }
 }
@@ -525,7 +528,32 @@ impl Display for StmtKind {
             }
             StmtKind::AlterTable(t) => {
                 write!(f, "ALTER TABLE {} ", t.name)?;
+                match t.with_check {
+                    Some(true) => f.write_str("WITH CHECK ")?,
+                    Some(false) => f.write_str("WITH NOCHECK ")?,
+                    None => {}
+                }
+                let all_or = |names: &Vec<Ident>| {
+                    if names.is_empty() {
+                        "ALL".to_string()
+                    } else {
+                        Commas(names).to_string()
+                    }
+                };
                 match &t.action {
+                    AlterTableAction::CheckConstraints { check, names } => write!(
+                        f,
+                        "{} CONSTRAINT {}",
+                        if *check { "CHECK" } else { "NOCHECK" },
+                        all_or(names)
+                    ),
+                    AlterTableAction::Triggers { enable, names } => write!(
+                        f,
+                        "{} TRIGGER {}",
+                        if *enable { "ENABLE" } else { "DISABLE" },
+                        all_or(names)
+                    ),
+                    AlterTableAction::SetOptions(o) => write!(f, "SET ({})", Commas(o)),
                     AlterTableAction::Add {
                         columns,
                         constraints,

@@ -505,9 +505,16 @@ impl Parser<'_> {
     }
 
     fn at_table_constraint(&self) -> bool {
-        ["CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK"]
-            .iter()
-            .any(|k| self.is_kw(k))
+        [
+            "CONSTRAINT",
+            "PRIMARY",
+            "UNIQUE",
+            "FOREIGN",
+            "CHECK",
+            "DEFAULT",
+        ]
+        .iter()
+        .any(|k| self.is_kw(k))
     }
 
     /// `[CLUSTERED | NONCLUSTERED]`.
@@ -578,10 +585,18 @@ impl Parser<'_> {
                 references: self.parse_references_rest()?,
             }
         } else if self.eat_kw("CHECK") {
+            self.eat_kws(&["NOT", "FOR", "REPLICATION"]);
             self.expect_sym(Sym::LParen)?;
             let e = self.parse_expr()?;
             self.expect_sym(Sym::RParen)?;
             TableConstraintKind::Check(e)
+        } else if self.eat_kw("DEFAULT") {
+            let value = self.parse_expr()?;
+            self.expect_kw("FOR")?;
+            TableConstraintKind::Default {
+                value,
+                column: self.parse_ident()?,
+            }
         } else {
             return Err(self.err());
         };
@@ -719,7 +734,54 @@ impl Parser<'_> {
     fn parse_alter_table(&mut self) -> PResult<StmtKind> {
         self.expect_kw("TABLE")?;
         let name = self.parse_object_name()?;
-        let action = if self.eat_kw("ADD") {
+        let with_check = if self.is_kw("WITH") && self.is_kw_at(1, "CHECK") {
+            self.pos += 2;
+            Some(true)
+        } else if self.is_kw("WITH") && self.is_kw_at(1, "NOCHECK") {
+            self.pos += 2;
+            Some(false)
+        } else {
+            None
+        };
+        let names_or_all = |p: &mut Self| -> PResult<Vec<Ident>> {
+            if p.eat_kw("ALL") {
+                Ok(Vec::new())
+            } else {
+                p.comma_list(|p| p.parse_ident())
+            }
+        };
+        let action = if (self.is_kw("CHECK") || self.is_kw("NOCHECK"))
+            && self.is_kw_at(1, "CONSTRAINT")
+        {
+            let check = self.is_kw("CHECK");
+            self.pos += 2;
+            AlterTableAction::CheckConstraints {
+                check,
+                names: names_or_all(self)?,
+            }
+        } else if (self.is_kw("ENABLE") || self.is_kw("DISABLE")) && self.is_kw_at(1, "TRIGGER") {
+            let enable = self.is_kw("ENABLE");
+            self.pos += 2;
+            AlterTableAction::Triggers {
+                enable,
+                names: names_or_all(self)?,
+            }
+        } else if self.is_kw("SET") && self.is_sym_at(1, Sym::LParen) {
+            self.pos += 2;
+            // `LOCK_ESCALATION = { AUTO | TABLE | DISABLE }`: values may be keywords.
+            let opts = self.comma_list(|p| {
+                let name = p.parse_ident_any()?;
+                p.expect_sym(Sym::Eq)?;
+                let value = p.parse_ident_any()?;
+                Ok(GenericOption {
+                    name,
+                    equals: true,
+                    value: Some(OptionValue::Word(value)),
+                })
+            })?;
+            self.expect_sym(Sym::RParen)?;
+            AlterTableAction::SetOptions(opts)
+        } else if self.eat_kw("ADD") {
             let mut columns = Vec::new();
             let mut constraints = Vec::new();
             loop {
@@ -758,7 +820,11 @@ impl Parser<'_> {
         } else {
             return Err(self.err());
         };
-        Ok(StmtKind::AlterTable(Box::new(AlterTable { name, action })))
+        Ok(StmtKind::AlterTable(Box::new(AlterTable {
+            name,
+            with_check,
+            action,
+        })))
     }
 
     /// `[UNIQUE] [CLUSTERED | NONCLUSTERED] INDEX name ON table ( cols ) [INCLUDE ( cols )]
