@@ -86,7 +86,9 @@ def classify(err, text):
             return "external", "SQLCLR: the assembly is a .NET DLL built outside the script (and sbroker hosts no CLR)"
     if num == "137":
         var = re.search(r'"(@\w+)"', msg)
-        if var and text and not re.search(r"(DECLARE|,)\s*" + re.escape(var.group(1)) + r"\s+(AS\s+)?[A-Za-z]", text, re.I):
+        # Declarations inside string literals (dynamic SQL) are another scope.
+        code = re.sub(r"N?'(?:[^']|'')*'", "''", text or "")
+        if var and code and not re.search(r"(DECLARE|,)\s*" + re.escape(var.group(1)) + r"\s+(AS\s+)?[A-Za-z]", code, re.I):
             return "external", "Msg 137: a parameter the calling program supplies (never declared in the script)"
     if num == "15208" and text:
         reads = {m.lower() for m in re.findall(r"FROM\s+FILE\s*=\s*N?'([^']*)'", text, re.I)}
