@@ -208,6 +208,19 @@ impl Instance {
                 .and_then(|t| t.wait())
                 .map_err(storage_error)?;
         }
+        // The service master key exists before any session runs: made inside a user
+        // transaction, a rollback could take it away from a key another session wrapped.
+        {
+            let mut tx = Txn::new(TxnId(0));
+            if crate::security::ensure_service_master_key(&mut state, &mut tx) {
+                let dirty = tx.take_dirty();
+                let ws = state.write_set(&dirty);
+                store
+                    .submit(ws)
+                    .and_then(|t| t.wait())
+                    .map_err(storage_error)?;
+            }
+        }
         let inner = Arc::new(Inner {
             state: Mutex::new(state),
             changed: Condvar::new(),

@@ -326,25 +326,34 @@ fn wrong_password() -> ServerError {
 /// Master keys a session opened with OPEN MASTER KEY (database id → key).
 pub type OpenKeys = std::collections::HashMap<i32, Vec<u8>>;
 
-/// The service master key, created (in the transaction) on first use.
-fn service_master_key(st: &mut State, tx: &mut Txn) -> Result<Vec<u8>, ServerError> {
-    if let Some(k) = st
+/// Creates the instance's service master key when there is none (at open, in its own
+/// commit); true when it did.
+pub(crate) fn ensure_service_master_key(st: &mut State, tx: &mut Txn) -> bool {
+    if st
         .db(MASTER_DB)
-        .and_then(|d| d.sec.service_master_key.as_ref())
+        .is_none_or(|d| d.sec.service_master_key.is_some())
     {
-        return Ok(k.key.clone());
+        return false;
     }
-    let key = random_bytes(32);
     txn::put_catalog(
         st,
         tx,
         MASTER_DB,
         CatObj::ServiceMasterKey(ServiceMasterKeyRec {
             id: SERVICE_MASTER_KEY_ID,
-            key: key.clone(),
+            key: random_bytes(32),
         }),
     );
-    Ok(key)
+    true
+}
+
+/// The service master key (made when the instance opened, never inside a user
+/// transaction: a rollback could otherwise take it from a key another session wrapped).
+fn service_master_key(st: &State) -> Result<Vec<u8>, ServerError> {
+    st.db(MASTER_DB)
+        .and_then(|d| d.sec.service_master_key.as_ref())
+        .map(|k| k.key.clone())
+        .ok_or_else(|| crypto_error("service master key"))
 }
 
 /// The database master key in clear: the one the session opened, or the one the service
@@ -383,7 +392,7 @@ pub fn create_master_key(
     }
     check_password(password)?;
     let key = random_bytes(32);
-    let smk = service_master_key(st, tx)?;
+    let smk = service_master_key(st)?;
     let rec = MasterKeyRec {
         id: MASTER_KEY_ID,
         guid: Uuid::new_v4(),
@@ -457,7 +466,7 @@ pub fn alter_master_key(
                     txn::put_catalog(st, tx, db, CatObj::Certificate(c));
                 }
             }
-            let smk = service_master_key(st, tx)?;
+            let smk = service_master_key(st)?;
             mk.by_passwords = vec![wrap_with_password(pw, &new_key)?];
             if mk.by_service_master_key.is_some() {
                 mk.by_service_master_key = Some(wrap_with_key(&smk, &new_key)?);
@@ -492,7 +501,7 @@ pub fn alter_master_key(
             }
         }
         AlterMasterKey::AddServiceKey => {
-            let smk = service_master_key(st, tx)?;
+            let smk = service_master_key(st)?;
             mk.by_service_master_key = Some(wrap_with_key(&smk, &key)?);
         }
         AlterMasterKey::DropServiceKey => {
