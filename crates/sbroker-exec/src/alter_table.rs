@@ -353,7 +353,7 @@ impl Executor {
     }
 
     /// ENABLE / DISABLE TRIGGER on a user table (`names` empty = ALL).
-    fn enable_triggers(
+    pub(crate) fn enable_triggers(
         &mut self,
         t: &TableRef,
         def: &TableDef,

@@ -193,6 +193,40 @@ impl Executor {
             StmtKind::AlterAuthorization {
                 securable,
                 principal,
+            } if securable.class == Some(ast::SecurableClass::Database) => {
+                // A database is owned by a login (`TO sa`, `TO [DOMAIN\user]`).
+                if let Some(p) = principal
+                    && !self.session.login_exists(&p.value)
+                {
+                    return Err(ServerError::new(
+                        15151,
+                        format!(
+                            "Cannot find the principal '{}', because it does not exist or you do not have permission.",
+                            p.value
+                        ),
+                    ));
+                }
+                let db = securable
+                    .name
+                    .name()
+                    .map(|i| i.value.clone())
+                    .unwrap_or_default();
+                if self
+                    .session
+                    .with_state(|st| st.db_id_by_name(&db))
+                    .is_none()
+                {
+                    return Err(ServerError::new(
+                        911,
+                        format!(
+                            "Database '{db}' does not exist. Make sure that the name is entered correctly."
+                        ),
+                    ));
+                }
+            }
+            StmtKind::AlterAuthorization {
+                securable,
+                principal,
             } => {
                 let pid = match principal {
                     None => 1,
@@ -799,27 +833,16 @@ impl Executor {
 
     /// OBJECT_NAME(id) in the current database.
     pub(crate) fn object_name(&self, id: i32) -> Option<String> {
+        self.object_row(id).map(|o| o.0)
+    }
+
+    /// The sys.objects row of an object id in the current database.
+    pub(crate) fn object_row(&self, id: i32) -> Option<crate::sysviews::ObjRow> {
         let db = self.session.database_id();
         self.session.with_state(|st| {
-            let d = st.db(db)?;
-            if let Some(q) = d.queues.get(&id) {
-                return Some(q.name.clone());
-            }
-            d.objects.iter().find_map(|((kind, _), v)| {
-                if kind == crate::tables::KIND_TABLE {
-                    serde_json::from_slice::<crate::tables::TableDef>(v)
-                        .ok()
-                        .filter(|t| t.object_id == id)
-                        .map(|t| t.name)
-                } else if kind == crate::tables::KIND_PROC {
-                    serde_json::from_slice::<crate::stmt::StoredProc>(v)
-                        .ok()
-                        .filter(|p| p.object_id == id)
-                        .map(|p| p.name)
-                } else {
-                    None
-                }
-            })
+            crate::sysviews::objects(st, db)
+                .into_iter()
+                .find(|o| o.1 == id)
         })
     }
 }

@@ -926,6 +926,45 @@ impl Executor {
                 Some(n) => self.object_id(&n)?.map_or(Value::Null, Value::Int),
                 None => Value::Null,
             },
+            "OBJECTPROPERTY" | "OBJECTPROPERTYEX" => {
+                let prop = as_string(vals.get(1).unwrap_or(&Value::Null))?;
+                match (as_i64(&v0)?, prop) {
+                    (Some(id), Some(prop)) => match self.object_row(id as i32) {
+                        None => Value::Null,
+                        Some(o) => {
+                            let ty = o.2.trim_end();
+                            let flag = |b: bool| Value::Int(i32::from(b));
+                            match prop.to_ascii_lowercase().as_str() {
+                                "isprocedure" => flag(ty == "P"),
+                                "isusertable" => flag(ty == "U"),
+                                "istable" => flag(ty == "U" || ty == "SQ"),
+                                "isview" => flag(ty == "V"),
+                                "istrigger" => flag(ty == "TR"),
+                                "isscalarfunction" => flag(ty == "FN"),
+                                "istablefunction" => flag(ty == "IF" || ty == "TF"),
+                                "isinlinefunction" => flag(ty == "IF"),
+                                "isqueue" => flag(ty == "SQ"),
+                                "isexecuted" => flag(matches!(ty, "P" | "FN" | "IF" | "TF" | "TR")),
+                                "ismsshipped" => flag(o.6),
+                                "ownerid" => Value::Int(1),
+                                "schemaid" => {
+                                    let db = self.session.database_id();
+                                    self.session.with_state(|st| {
+                                        st.db(db).map_or(Value::Null, |d| {
+                                            Value::Int(crate::sysviews::schema_id(d, &o.7))
+                                        })
+                                    })
+                                }
+                                "basetype" if name == "OBJECTPROPERTYEX" => {
+                                    Value::NVarChar(ty.to_string())
+                                }
+                                _ => Value::Null,
+                            }
+                        }
+                    },
+                    _ => Value::Null,
+                }
+            }
             "OBJECT_NAME" => match as_i64(&v0)? {
                 Some(id) => self
                     .object_name(id as i32)

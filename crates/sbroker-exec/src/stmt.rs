@@ -589,6 +589,32 @@ impl Executor {
             }
             StmtKind::ExecuteAs(a) => self.execute_as(a)?,
             StmtKind::Revert => self.revert(),
+            // sp_configure changes nothing here (trust mode), so there is nothing to apply.
+            StmtKind::Reconfigure => {}
+            StmtKind::EnableTrigger {
+                enable,
+                names,
+                table,
+            } => match table {
+                Some(t) => {
+                    let tr = self.table_ref(t)?;
+                    let (def, _) = self.table_rows(&tr)?;
+                    let names: Vec<ast::Ident> =
+                        names.iter().filter_map(|n| n.name().cloned()).collect();
+                    self.enable_triggers(&tr, &def, &names, *enable)?;
+                }
+                // DDL triggers do not exist here: ALL switches nothing, a name is not found.
+                None => {
+                    if let Some(n) = names.first() {
+                        return Err(ServerError::new(
+                            3701,
+                            format!(
+                                "Cannot find the object '{n}', because it does not exist or you do not have permission."
+                            ),
+                        ));
+                    }
+                }
+            },
             StmtKind::BeginTransaction(_) => {
                 let outermost = !self.session.in_transaction();
                 self.session.begin_transaction()?;

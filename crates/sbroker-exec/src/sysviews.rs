@@ -33,7 +33,7 @@ fn sysname() -> SqlType {
 }
 
 /// An object row of sys.objects: (name, object_id, type, type_desc, create, modify, shipped).
-type ObjRow = (
+pub(crate) type ObjRow = (
     String,
     i32,
     &'static str,
@@ -44,7 +44,7 @@ type ObjRow = (
     String,
 );
 
-fn objects(st: &State, db: i32) -> Vec<ObjRow> {
+pub(crate) fn objects(st: &State, db: i32) -> Vec<ObjRow> {
     let Some(d) = st.db(db) else {
         return Vec::new();
     };

@@ -702,6 +702,110 @@ pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> 
                 rows,
             ))
         }
+        "sys.sql_modules" => {
+            let mut rows = Vec::new();
+            for ((kind, _), v) in &d.objects {
+                let m = if kind == crate::tables::KIND_PROC {
+                    serde_json::from_slice::<crate::stmt::StoredProc>(v)
+                        .ok()
+                        .map(|p| (p.object_id, p.source))
+                } else if [
+                    crate::modules::KIND_FUNCTION,
+                    crate::modules::KIND_TRIGGER,
+                    crate::modules::KIND_VIEW,
+                ]
+                .contains(&kind.as_str())
+                {
+                    serde_json::from_slice::<crate::modules::StoredModule>(v)
+                        .ok()
+                        .map(|m| (m.object_id, m.source))
+                } else {
+                    None
+                };
+                if let Some((id, def)) = m {
+                    rows.push(vec![
+                        Value::Int(id),
+                        Value::NVarChar(def),
+                        Value::Bit(true),
+                        Value::Bit(true),
+                        Value::Bit(false),
+                        Value::Null,
+                    ]);
+                }
+            }
+            rows.sort_by_key(|r| match r[0] {
+                Value::Int(i) => i,
+                _ => 0,
+            });
+            Some(rel(
+                &[
+                    ("object_id", int),
+                    ("definition", SqlType::NVarChar(StrLen::Max)),
+                    ("uses_ansi_nulls", SqlType::Bit),
+                    ("uses_quoted_identifier", SqlType::Bit),
+                    ("is_schema_bound", SqlType::Bit),
+                    ("execute_as_principal_id", int),
+                ],
+                rows,
+            ))
+        }
+        "sys.triggers" => {
+            let tables: Vec<crate::tables::TableDef> = d
+                .objects
+                .iter()
+                .filter(|((k, _), _)| k == crate::tables::KIND_TABLE)
+                .filter_map(|(_, v)| serde_json::from_slice(v).ok())
+                .collect();
+            let mut rows = Vec::new();
+            for ((kind, _), v) in &d.objects {
+                if kind != crate::modules::KIND_TRIGGER {
+                    continue;
+                }
+                let Ok(m) = serde_json::from_slice::<crate::modules::StoredModule>(v) else {
+                    continue;
+                };
+                let parent = tables
+                    .iter()
+                    .find(|t| {
+                        m.table.as_deref()
+                            == Some(crate::tables::table_key(&t.schema, &t.name).as_str())
+                    })
+                    .map_or(Value::Null, |t| Value::Int(t.object_id));
+                rows.push(vec![
+                    s(&m.name),
+                    Value::Int(m.object_id),
+                    Value::TinyInt(1),
+                    s("OBJECT_OR_COLUMN"),
+                    parent,
+                    c("TR"),
+                    s("SQL_TRIGGER"),
+                    ts_to_datetime(m.create_ts),
+                    ts_to_datetime(m.create_ts),
+                    Value::Bit(false),
+                    Value::Bit(m.disabled),
+                    Value::Bit(false),
+                    Value::Bit(false),
+                ]);
+            }
+            Some(rel(
+                &[
+                    ("name", sysname()),
+                    ("object_id", int),
+                    ("parent_class", SqlType::TinyInt),
+                    ("parent_class_desc", nvarchar(60)),
+                    ("parent_id", int),
+                    ("type", SqlType::Char(2)),
+                    ("type_desc", nvarchar(60)),
+                    ("create_date", SqlType::DateTime),
+                    ("modify_date", SqlType::DateTime),
+                    ("is_ms_shipped", SqlType::Bit),
+                    ("is_disabled", SqlType::Bit),
+                    ("is_not_for_replication", SqlType::Bit),
+                    ("is_instead_of_trigger", SqlType::Bit),
+                ],
+                rows,
+            ))
+        }
         _ => None,
     }
 }

@@ -334,6 +334,17 @@ pub enum StmtKind {
     ExecuteAs(ExecuteAs),
     /// `REVERT`.
     Revert,
+    /// `RECONFIGURE [WITH OVERRIDE]`.
+    Reconfigure,
+    /// `{ENABLE | DISABLE} TRIGGER {name [, …] | ALL} ON {table | DATABASE | ALL SERVER}`.
+    EnableTrigger {
+        /// ENABLE (true) or DISABLE.
+        enable: bool,
+        /// Trigger names; empty for ALL.
+        names: Vec<ObjectName>,
+        /// The table (`None` for DATABASE / ALL SERVER).
+        table: Option<ObjectName>,
+    },
 
     // ----- cursors -----
     /// `OPEN cursor`.

@@ -395,6 +395,23 @@ impl Display for StmtKind {
             StmtKind::ExecSql(e) => write!(f, "EXEC ({e})"),
             StmtKind::ExecuteAs(e) => write!(f, "EXECUTE AS {}", ExecAsStmt(e)),
             StmtKind::Revert => f.write_str("REVERT"),
+            StmtKind::Reconfigure => f.write_str("RECONFIGURE"),
+            StmtKind::EnableTrigger {
+                enable,
+                names,
+                table,
+            } => {
+                write!(f, "{} TRIGGER ", if *enable { "ENABLE" } else { "DISABLE" })?;
+                if names.is_empty() {
+                    f.write_str("ALL")?;
+                } else {
+                    write!(f, "{}", Commas(names))?;
+                }
+                match table {
+                    Some(t) => write!(f, " ON {t}"),
+                    None => f.write_str(" ON DATABASE"),
+                }
+            }
             StmtKind::OpenCursor(c) => write!(f, "OPEN {c}"),
             StmtKind::Fetch(x) => {
                 f.write_str("FETCH ")?;

@@ -532,6 +532,31 @@ impl<'a> Parser<'a> {
                 }
                 Ok(StmtKind::Revert)
             }
+            "RECONFIGURE" => {
+                self.pos += 1;
+                self.eat_kws(&["WITH", "OVERRIDE"]);
+                Ok(StmtKind::Reconfigure)
+            }
+            "ENABLE" | "DISABLE" if self.is_kw_at(1, "TRIGGER") => {
+                let enable = self.is_kw("ENABLE");
+                self.pos += 2;
+                let names = if self.eat_kw("ALL") {
+                    Vec::new()
+                } else {
+                    self.comma_list(|p| p.parse_object_name())?
+                };
+                self.expect_kw("ON")?;
+                let table = if self.eat_kw("DATABASE") || self.eat_kws(&["ALL", "SERVER"]) {
+                    None
+                } else {
+                    Some(self.parse_object_name()?)
+                };
+                Ok(StmtKind::EnableTrigger {
+                    enable,
+                    names,
+                    table,
+                })
+            }
             "COMMIT" | "ROLLBACK" => self.parse_commit_rollback(),
             "SAVE" => self.parse_save(),
             "OPEN" => self.parse_open(),
