@@ -183,6 +183,9 @@ impl Executor {
                     let k = def.constraints.remove(pos);
                     match k.kind.as_str() {
                         "PK" => def.primary_key.clear(),
+                        "UQ" => def
+                            .indexes
+                            .retain(|x| !(x.constraint && x.name.eq_ignore_ascii_case(&k.name))),
                         "D" => {
                             if let Some(i) = k.column.as_deref().and_then(|c| def.column_index(c))
                                 && let Some(col) = def.columns.get_mut(i)
@@ -307,6 +310,31 @@ impl Executor {
                     }
                 }
             }
+            ast::TableConstraintKind::Unique { clustered, columns } => {
+                let mut cols = Vec::new();
+                for ic in columns {
+                    let i = def.column_index(&ic.name.value).ok_or_else(|| {
+                        ServerError::new(
+                            1911,
+                            format!(
+                                "Column name '{}' does not exist in the target table or view.",
+                                ic.name.value
+                            ),
+                        )
+                    })?;
+                    cols.push(def.columns[i].name.clone());
+                }
+                def.indexes.push(tables::IndexDef {
+                    name: k.name.as_ref().map_or_else(
+                        || format!("UQ__{}__{}", def.name, def.indexes.len() + 1),
+                        |n| n.value.clone(),
+                    ),
+                    unique: true,
+                    clustered: *clustered == Some(true),
+                    columns: cols,
+                    constraint: true,
+                });
+            }
             ast::TableConstraintKind::Default { value, column } => {
                 let i = def.column_index(&column.value).ok_or_else(|| {
                     ServerError::new(
@@ -404,5 +432,128 @@ impl Executor {
             }
         }
         Ok(())
+    }
+}
+
+impl Executor {
+    /// CREATE [UNIQUE] [CLUSTERED | NONCLUSTERED] INDEX: recorded on the table (sys.indexes);
+    /// a UNIQUE index is checked against the rows now and enforced on every later write.
+    pub(crate) fn create_index(&mut self, i: &ast::CreateIndex) -> Result<(), ServerError> {
+        let t = self.table_ref(&i.table)?;
+        let (mut def, rows) = self.table_rows(&t)?;
+        let object = format!("{}.{}", def.schema, def.name);
+        if def
+            .indexes
+            .iter()
+            .any(|x| x.name.eq_ignore_ascii_case(&i.name.value))
+        {
+            return Err(ServerError::new(
+                1913,
+                format!(
+                    "The operation failed because an index or statistics with name '{}' already exists on table '{object}'.",
+                    i.name.value
+                ),
+            ));
+        }
+        if i.clustered == Some(true)
+            && (def.indexes.iter().any(|x| x.clustered)
+                || def.constraints.iter().any(|k| k.kind == "PK"))
+        {
+            return Err(ServerError::new(
+                1902,
+                format!(
+                    "Cannot create more than one clustered index on table '{object}'. Drop the existing clustered index before creating another."
+                ),
+            ));
+        }
+        let mut columns = Vec::new();
+        for c in &i.columns {
+            let idx = def.column_index(&c.name.value).ok_or_else(|| {
+                ServerError::new(
+                    1911,
+                    format!(
+                        "Column name '{}' does not exist in the target table or view.",
+                        c.name.value
+                    ),
+                )
+            })?;
+            columns.push(def.columns[idx].name.clone());
+        }
+        let ix = tables::IndexDef {
+            name: i.name.value.clone(),
+            unique: i.unique,
+            clustered: i.clustered == Some(true),
+            columns,
+            constraint: false,
+        };
+        if ix.unique && i.filter.is_none() {
+            let probe = TableDef {
+                indexes: vec![ix.clone()],
+                primary_key: Vec::new(),
+                ..def.clone()
+            };
+            for (n, (_, r)) in rows.iter().enumerate() {
+                if let Err(e) =
+                    crate::stmt::check_unique(&probe, r, rows[n + 1..].iter().map(|(_, o)| o))
+                {
+                    let dup = e
+                        .message
+                        .rsplit("The duplicate key value is ")
+                        .next()
+                        .unwrap_or("");
+                    return Err(ServerError::new(
+                        1505,
+                        format!(
+                            "The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name '{object}' and the index name '{}'. The duplicate key value is {dup}",
+                            i.name.value
+                        ),
+                    ));
+                }
+            }
+        }
+        def.indexes.push(ix);
+        self.put_def(&t, &def)
+    }
+
+    /// DROP INDEX name ON table | DROP INDEX table.name.
+    pub(crate) fn drop_index(
+        &mut self,
+        name: &ast::ObjectName,
+        on: Option<&ast::ObjectName>,
+        if_exists: bool,
+    ) -> Result<(), ServerError> {
+        let (table, index) = match on {
+            Some(t) => (
+                t.clone(),
+                name.name().map(|i| i.value.clone()).unwrap_or_default(),
+            ),
+            None => {
+                let mut parts = name.parts.clone();
+                let index = parts.pop().map(|i| i.value).unwrap_or_default();
+                (ast::ObjectName { parts }, index)
+            }
+        };
+        let missing = || {
+            ServerError::new(
+                3701,
+                format!(
+                    "Cannot drop the index '{}.{index}', because it does not exist or you do not have permission.",
+                    table.name().map(|i| i.value.clone()).unwrap_or_default()
+                ),
+            )
+        };
+        let t = match self.table_ref(&table) {
+            Ok(t) => t,
+            Err(_) if if_exists => return Ok(()),
+            Err(_) => return Err(missing()),
+        };
+        let (mut def, _) = self.table_rows(&t)?;
+        let before = def.indexes.len();
+        def.indexes
+            .retain(|x| x.constraint || !x.name.eq_ignore_ascii_case(&index));
+        if def.indexes.len() == before {
+            return if if_exists { Ok(()) } else { Err(missing()) };
+        }
+        self.put_def(&t, &def)
     }
 }

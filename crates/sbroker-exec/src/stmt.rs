@@ -141,7 +141,137 @@ pub(crate) fn columns_to_def(
         next_row: 1,
         create_ts: now,
         constraints: named_constraints(cols, constraints, name),
+        indexes: unique_constraint_indexes(cols, constraints, name),
     })
+}
+
+/// UNIQUE constraints of a CREATE TABLE as unique indexes (column or table level).
+fn unique_constraint_indexes(
+    cols: &[ast::ColumnDef],
+    constraints: &[ast::TableConstraint],
+    table: &str,
+) -> Vec<crate::tables::IndexDef> {
+    let mut out = Vec::new();
+    for c in cols {
+        for k in &c.constraints {
+            if matches!(k.kind, ast::ColumnConstraintKind::Unique(_)) {
+                out.push(crate::tables::IndexDef {
+                    name: k.name.as_ref().map_or_else(
+                        || format!("UQ__{table}__{}", c.name.value),
+                        |n| n.value.clone(),
+                    ),
+                    unique: true,
+                    clustered: false,
+                    columns: vec![c.name.value.clone()],
+                    constraint: true,
+                });
+            }
+        }
+    }
+    for (i, k) in constraints.iter().enumerate() {
+        if let ast::TableConstraintKind::Unique { clustered, columns } = &k.kind {
+            out.push(crate::tables::IndexDef {
+                name: k
+                    .name
+                    .as_ref()
+                    .map_or_else(|| format!("UQ__{table}__{}", i + 1), |n| n.value.clone()),
+                unique: true,
+                clustered: *clustered == Some(true),
+                columns: columns.iter().map(|c| c.name.value.clone()).collect(),
+                constraint: true,
+            });
+        }
+    }
+    out
+}
+
+/// The keys a row must not share with another: (error number, message prefix, columns).
+fn unique_keys(def: &TableDef) -> Vec<(i32, String, Vec<usize>)> {
+    let object = format!("{}.{}", def.schema, def.name);
+    let mut keys = Vec::new();
+    if !def.primary_key.is_empty() {
+        let pk = def
+            .constraints
+            .iter()
+            .find(|k| k.kind == "PK")
+            .map_or_else(|| format!("PK_{}", def.name), |k| k.name.clone());
+        keys.push((
+            2627,
+            format!("Violation of PRIMARY KEY constraint '{pk}'. Cannot insert duplicate key in object '{object}'."),
+            def.primary_key.clone(),
+        ));
+    }
+    for ix in def.indexes.iter().filter(|i| i.unique) {
+        let cols: Vec<usize> = ix
+            .columns
+            .iter()
+            .filter_map(|c| def.column_index(c))
+            .collect();
+        let text = if ix.constraint {
+            format!(
+                "Violation of UNIQUE KEY constraint '{}'. Cannot insert duplicate key in object '{object}'.",
+                ix.name
+            )
+        } else {
+            format!(
+                "Cannot insert duplicate key row in object '{object}' with unique index '{}'.",
+                ix.name
+            )
+        };
+        keys.push((if ix.constraint { 2627 } else { 2601 }, text, cols));
+    }
+    keys
+}
+
+/// Whether two rows have equal values in `cols` (NULLs equal, as unique indexes treat them).
+fn same_key(a: &[Value], b: &[Value], cols: &[usize]) -> Result<bool, ServerError> {
+    for &k in cols {
+        let (Some(x), Some(y)) = (a.get(k), b.get(k)) else {
+            continue;
+        };
+        match (x.is_null(), y.is_null()) {
+            (true, true) => continue,
+            (false, false) => {
+                if x.compare(y)? != Some(std::cmp::Ordering::Equal) {
+                    return Ok(false);
+                }
+            }
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// Refuses `row` when it repeats the primary key or a unique key of one of `others`.
+pub(crate) fn check_unique<'a>(
+    def: &TableDef,
+    row: &[Value],
+    others: impl Iterator<Item = &'a Vec<Value>> + Clone,
+) -> Result<(), ServerError> {
+    for (number, text, cols) in unique_keys(def) {
+        for other in others.clone() {
+            if same_key(row, other, &cols)? {
+                let vals: Vec<String> = cols
+                    .iter()
+                    .map(|&k| {
+                        row.get(k).map_or("NULL".into(), |v| {
+                            if v.is_null() {
+                                "NULL".into()
+                            } else {
+                                v.to_display_string()
+                            }
+                        })
+                    })
+                    .collect();
+                return Err(ServerError::new(
+                    number,
+                    format!("{text} The duplicate key value is ({}).", vals.join(", ")),
+                )
+                .with_state(1));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The constraints of a CREATE TABLE with their names (generated like SQL Server's
@@ -169,6 +299,7 @@ fn named_constraints(
             let kind = match &k.kind {
                 ast::ColumnConstraintKind::PrimaryKey(_) => "PK",
                 ast::ColumnConstraintKind::Default(_) => "D",
+                ast::ColumnConstraintKind::Unique(_) => "UQ",
                 _ => continue,
             };
             let name = k
@@ -664,7 +795,7 @@ impl Executor {
                 name,
                 authorization,
             } => self.create_schema(name, authorization)?,
-            StmtKind::CreateIndex(_) => {}
+            StmtKind::CreateIndex(i) => self.create_index(i)?,
             StmtKind::CreateDatabase { name, .. } => {
                 self.ensure_no_transaction("CREATE DATABASE")?;
                 self.session.create_database(&name.value)?;
@@ -824,6 +955,7 @@ impl Executor {
             next_row: 1,
             create_ts: 0,
             constraints: Vec::new(),
+            indexes: Vec::new(),
         };
         let n = rel.rows.len() as i64;
         if name.starts_with('#') {
@@ -1029,23 +1161,7 @@ impl Executor {
                 ));
             }
         }
-        if !def.primary_key.is_empty() {
-            for (_, other) in existing {
-                let mut same = true;
-                for &k in &def.primary_key {
-                    let (Some(a), Some(b)) = (row.get(k), other.get(k)) else {
-                        continue;
-                    };
-                    if a.compare(b)? != Some(std::cmp::Ordering::Equal) {
-                        same = false;
-                        break;
-                    }
-                }
-                if same {
-                    return Err(ServerError::new(2627, format!("Violation of PRIMARY KEY constraint 'PK_{}'. Cannot insert duplicate key in object 'dbo.{}'.", def.name, def.name)).with_state(1));
-                }
-            }
-        }
+        check_unique(def, &row, existing.iter().map(|(_, r)| r))?;
         let _ = t;
         Ok(row)
     }
@@ -1292,6 +1408,8 @@ impl Executor {
         let types = def.types()?;
         let mut n = 0;
         let (mut olds, mut news) = (Vec::new(), Vec::new());
+        let mut updated: Vec<(i64, Vec<Value>)> = Vec::new();
+        let all_rows = rows.clone();
         for (id, row) in rows {
             let ctx = RowCtx {
                 cols: &cols,
@@ -1344,8 +1462,27 @@ impl Executor {
             }
             olds.push(row.clone());
             news.push(new.clone());
-            self.update_row(&t, id, new)?;
+            updated.push((id, new));
             n += 1;
+        }
+        // Keys are checked on the table as the whole statement leaves it, before any row
+        // changes, so a refused UPDATE changes nothing.
+        if !updated.is_empty() {
+            let mut fin: std::collections::BTreeMap<i64, Vec<Value>> =
+                all_rows.into_iter().collect();
+            for (id, r) in &updated {
+                fin.insert(*id, r.clone());
+            }
+            for (id, r) in &updated {
+                check_unique(
+                    &def,
+                    r,
+                    fin.iter().filter(|(k, _)| *k != id).map(|(_, v)| v),
+                )?;
+            }
+        }
+        for (id, new) in updated {
+            self.update_row(&t, id, new)?;
         }
         self.fire_triggers(&t, "UPDATE", news, olds, sink)?;
         Ok(n)
@@ -1611,7 +1748,7 @@ impl Executor {
                     }
                 }
                 ast::DropKind::Login => self.session.drop_login(&obj)?,
-                ast::DropKind::Index => {}
+                ast::DropKind::Index => self.drop_index(name, d.on.as_ref(), d.if_exists)?,
                 _ => {
                     if !d.if_exists {
                         return Err(drop_missing("object", &obj));

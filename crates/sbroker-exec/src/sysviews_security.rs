@@ -702,6 +702,84 @@ pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> 
                 rows,
             ))
         }
+        "sys.indexes" => {
+            let mut rows = Vec::new();
+            for ((kind, _), v) in &d.objects {
+                if kind != crate::tables::KIND_TABLE {
+                    continue;
+                }
+                let Ok(def) = serde_json::from_slice::<crate::tables::TableDef>(v) else {
+                    continue;
+                };
+                let pk_name = def
+                    .constraints
+                    .iter()
+                    .find(|k| k.kind == "PK")
+                    .map(|k| k.name.clone());
+                let clustered_ix = def.indexes.iter().any(|x| x.clustered);
+                // index_id 0 = heap, 1 = the clustered index (the primary key's by default).
+                let row = |name: Value, id: i32, ty: u8, unique: bool, pk: bool, uq: bool| {
+                    vec![
+                        Value::Int(def.object_id),
+                        name,
+                        Value::Int(id),
+                        Value::TinyInt(ty),
+                        s(match ty {
+                            0 => "HEAP",
+                            1 => "CLUSTERED",
+                            _ => "NONCLUSTERED",
+                        }),
+                        Value::Bit(unique),
+                        Value::Bit(pk),
+                        Value::Bit(uq),
+                        Value::Bit(false),
+                    ]
+                };
+                let mut next = 2;
+                match (&pk_name, !def.primary_key.is_empty()) {
+                    (Some(n), true) if !clustered_ix => {
+                        rows.push(row(s(n), 1, 1, true, true, false));
+                    }
+                    (n, true) => {
+                        if !clustered_ix {
+                            rows.push(row(Value::Null, 0, 0, false, false, false));
+                        }
+                        rows.push(row(
+                            n.as_deref().map_or(Value::Null, s),
+                            next,
+                            2,
+                            true,
+                            true,
+                            false,
+                        ));
+                        next += 1;
+                    }
+                    _ if !clustered_ix => rows.push(row(Value::Null, 0, 0, false, false, false)),
+                    _ => {}
+                }
+                for ix in &def.indexes {
+                    let (id, ty) = if ix.clustered { (1, 1) } else { (next, 2) };
+                    if !ix.clustered {
+                        next += 1;
+                    }
+                    rows.push(row(s(&ix.name), id, ty, ix.unique, false, ix.constraint));
+                }
+            }
+            Some(rel(
+                &[
+                    ("object_id", int),
+                    ("name", sysname()),
+                    ("index_id", int),
+                    ("type", SqlType::TinyInt),
+                    ("type_desc", nvarchar(60)),
+                    ("is_unique", SqlType::Bit),
+                    ("is_primary_key", SqlType::Bit),
+                    ("is_unique_constraint", SqlType::Bit),
+                    ("is_disabled", SqlType::Bit),
+                ],
+                rows,
+            ))
+        }
         "sys.sql_modules" => {
             let mut rows = Vec::new();
             for ((kind, _), v) in &d.objects {

@@ -82,6 +82,24 @@ pub struct TableDef {
     /// Named constraints (for ALTER TABLE … DROP / CHECK CONSTRAINT).
     #[serde(default)]
     pub constraints: Vec<NamedConstraint>,
+    /// Indexes (CREATE INDEX and UNIQUE constraints); a unique one is enforced.
+    #[serde(default)]
+    pub indexes: Vec<IndexDef>,
+}
+
+/// An index of a user table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndexDef {
+    /// Name.
+    pub name: String,
+    /// UNIQUE.
+    pub unique: bool,
+    /// CLUSTERED.
+    pub clustered: bool,
+    /// Key column names.
+    pub columns: Vec<String>,
+    /// Made by a UNIQUE constraint (its violations are 2627, not 2601).
+    pub constraint: bool,
 }
 
 /// A named table constraint.
