@@ -142,6 +142,10 @@ pub struct Executor {
     pub(crate) line: u32,
     /// CTEs visible to the query being run.
     pub(crate) ctes: Vec<(String, query::Relation)>,
+    /// While the FROM clause of an UPDATE / DELETE is evaluated: the name the target is
+    /// written with, the table it is, and whether a FROM source matched it (that source
+    /// then carries the row ids, see `query::ROWID`).
+    pub(crate) dml_rowid: Option<query::DmlRowid>,
     /// WITH XMLNAMESPACES declarations in effect: (prefix or None for DEFAULT, uri).
     pub(crate) xml_namespaces: Vec<(Option<String>, String)>,
     /// Cursors by name.
@@ -194,6 +198,7 @@ impl Executor {
             batch_text: Arc::from(""),
             line: 1,
             ctes: Vec::new(),
+            dml_rowid: None,
             xml_namespaces: Vec::new(),
             cursors: HashMap::new(),
             fetch_status: -1,

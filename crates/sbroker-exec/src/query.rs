@@ -49,6 +49,35 @@ pub(crate) enum TableRef {
 /// Rows of a table with their row ids.
 pub(crate) type RowsWithIds = Vec<(i64, Vec<Value>)>;
 
+/// Columns and `(target row id, values)` of the rows an UPDATE / DELETE works on.
+pub(crate) type DmlRows = (Vec<RelCol>, RowsWithIds);
+
+/// Name of the hidden column that carries the target's row ids through the FROM clause of
+/// an UPDATE / DELETE.
+pub(crate) const ROWID: &str = "$rowid";
+
+/// The target of an UPDATE / DELETE … FROM while its FROM clause is evaluated.
+#[derive(Debug, Clone)]
+pub(crate) struct DmlRowid {
+    /// The name the target is written with (lowercase): an alias or a table name.
+    pub name: String,
+    /// Identity of the target table.
+    pub key: String,
+    /// A FROM source was taken as the target.
+    pub matched: bool,
+}
+
+impl TableRef {
+    /// A key that tells tables apart (database and object id, #temp name, variable name).
+    pub(crate) fn identity(&self) -> String {
+        match self {
+            TableRef::User(db, def) => format!("u:{db}:{}", def.object_id),
+            TableRef::Temp(k) => format!("t:{k}"),
+            TableRef::Var(v) => format!("v:{}", v.to_ascii_lowercase()),
+        }
+    }
+}
+
 pub(crate) fn col(name: &str, ty: SqlType) -> RelCol {
     RelCol {
         table: None,
@@ -234,6 +263,89 @@ impl Executor {
         })
     }
 
+    /// A table's rows; when it is the target of the UPDATE / DELETE … FROM being evaluated
+    /// (written with the target's name or alias), with the hidden row-id column.
+    fn relation_for_dml(
+        &mut self,
+        t: &TableRef,
+        obj: &str,
+        alias: Option<&ast::Ident>,
+    ) -> Result<Relation, ServerError> {
+        let wanted = self.dml_rowid.as_ref().is_some_and(|d| {
+            !d.matched
+                && d.key == t.identity()
+                && (alias.is_some_and(|a| a.value.eq_ignore_ascii_case(&d.name))
+                    || obj.eq_ignore_ascii_case(&d.name))
+        });
+        if !wanted {
+            return self.relation_of_table(t);
+        }
+        if let Some(d) = self.dml_rowid.as_mut() {
+            d.matched = true;
+        }
+        self.relation_with_rowids(t)
+    }
+
+    /// A table's rows with the hidden row-id column last.
+    pub(crate) fn relation_with_rowids(&self, t: &TableRef) -> Result<Relation, ServerError> {
+        let (def, rows) = self.table_rows(t)?;
+        let types = def.types()?;
+        let mut cols: Vec<RelCol> = def
+            .columns
+            .iter()
+            .zip(types)
+            .map(|(c, ty)| col(&c.name, ty))
+            .collect();
+        cols.push(col(ROWID, SqlType::BigInt));
+        Ok(Relation {
+            cols,
+            rows: rows
+                .into_iter()
+                .map(|(id, mut r)| {
+                    r.push(Value::BigInt(id));
+                    r
+                })
+                .collect(),
+        })
+    }
+
+    /// The rows an UPDATE / DELETE … FROM works on: the joined FROM rows (the target's own
+    /// source, or the target cross-joined when FROM does not name it), each with the target
+    /// row id. Returns the columns and `(row id, joined values)`.
+    pub(crate) fn dml_from_rows(
+        &mut self,
+        t: &TableRef,
+        target_name: &str,
+        from: &[ast::TableWithJoins],
+    ) -> Result<DmlRows, ServerError> {
+        self.dml_rowid = Some(DmlRowid {
+            name: target_name.to_ascii_lowercase(),
+            key: t.identity(),
+            matched: false,
+        });
+        let joined = self.from_relation(from, None);
+        let state = self.dml_rowid.take();
+        let mut rel = joined?;
+        if !state.is_some_and(|d| d.matched) {
+            let target = self.relation_with_rowids(t)?.qualify(target_name);
+            rel = cross(target, rel);
+        }
+        let pos = rel
+            .cols
+            .iter()
+            .position(|c| c.name == ROWID)
+            .ok_or_else(|| ServerError::new(40000, "internal: no target row id"))?;
+        let rows = rel
+            .rows
+            .into_iter()
+            .filter_map(|r| match r.get(pos) {
+                Some(Value::BigInt(id)) => Some((*id, r)),
+                _ => None,
+            })
+            .collect();
+        Ok((rel.cols, rows))
+    }
+
     /// Rows of one table source.
     fn source_relation(
         &mut self,
@@ -274,13 +386,15 @@ impl Executor {
                     return Ok(rel.qualify(&qual));
                 }
                 if obj.starts_with('#') {
-                    let r = self.relation_of_table(&TableRef::Temp(obj.to_ascii_lowercase()))?;
+                    let tr = TableRef::Temp(obj.to_ascii_lowercase());
+                    let r = self.relation_for_dml(&tr, &obj, alias.as_ref())?;
                     return Ok(r.qualify(&qual));
                 }
                 let (db, schema, obj) = self.split_name(name)?;
                 if let Some(def) = self.find_table(db, schema.as_deref(), &obj) {
+                    let tr = TableRef::User(db, def);
                     return Ok(self
-                        .relation_of_table(&TableRef::User(db, def))?
+                        .relation_for_dml(&tr, &obj, alias.as_ref())?
                         .qualify(&qual));
                 }
                 if let Some(rel) = self.view_relation(db, schema.as_deref(), &obj)? {
@@ -303,7 +417,8 @@ impl Executor {
                 ))
             }
             TableSource::Variable { name, alias } => {
-                let rel = self.relation_of_table(&TableRef::Var(name.clone()))?;
+                let rel =
+                    self.relation_for_dml(&TableRef::Var(name.clone()), name, alias.as_ref())?;
                 Ok(rel.qualify(&alias.as_ref().map_or(name.clone(), |a| a.value.clone())))
             }
             TableSource::Derived {

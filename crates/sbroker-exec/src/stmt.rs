@@ -1,6 +1,7 @@
 //! Statement execution: control flow, variables, TRY/CATCH, transactions, procedures and
 //! EXEC, dynamic SQL, cursors, user tables (DDL and DML) and databases.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use sbroker_tsql::ast::{self, AssignOp, DmlTarget, Expr, Stmt, StmtKind};
@@ -1394,26 +1395,81 @@ impl Executor {
             .collect())
     }
 
+    /// The table an UPDATE / DELETE changes: with a FROM clause the target may be the alias
+    /// of one of its sources (`UPDATE o SET … FROM dbo.Orders AS o …`).
+    fn dml_target_with_from(
+        &self,
+        target: &DmlTarget,
+        from: &[ast::TableWithJoins],
+    ) -> Result<TableRef, ServerError> {
+        if let DmlTarget::Table(n) = target
+            && n.parts.len() == 1
+            && !from.is_empty()
+        {
+            let alias = &n.parts[0].value;
+            let sources = from
+                .iter()
+                .flat_map(|t| std::iter::once(&t.source).chain(t.joins.iter().map(|j| &j.source)));
+            for src in sources {
+                match src {
+                    ast::TableSource::Table {
+                        name,
+                        alias: Some(a),
+                        ..
+                    } if a.value.eq_ignore_ascii_case(alias) => return self.table_ref(name),
+                    ast::TableSource::Variable {
+                        name,
+                        alias: Some(a),
+                    } if a.value.eq_ignore_ascii_case(alias) => {
+                        self.table_var(name)?;
+                        return Ok(TableRef::Var(name.clone()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.dml_target(target)
+    }
+
+    /// The rows an UPDATE / DELETE considers, with the columns their expressions see:
+    /// the target's own rows, or with a FROM clause the joined rows (see `dml_from_rows`).
+    fn dml_candidates(
+        &mut self,
+        t: &TableRef,
+        def: &TableDef,
+        rows: &[(i64, Vec<Value>)],
+        target: &DmlTarget,
+        from: &[ast::TableWithJoins],
+    ) -> Result<crate::query::DmlRows, ServerError> {
+        if from.is_empty() {
+            return Ok((self.target_ctx_cols(t, def, from)?, rows.to_vec()));
+        }
+        let name = match target {
+            DmlTarget::Table(n) => n.name().map(|i| i.value.clone()).unwrap_or_default(),
+            DmlTarget::Variable(v) => v.clone(),
+        };
+        self.dml_from_rows(t, &name, from)
+    }
+
     fn exec_update(
         &mut self,
         u: &ast::Update,
         sink: &mut dyn ResultSink,
     ) -> Result<i64, ServerError> {
-        if !u.from.is_empty() {
-            return Err(unsupported("UPDATE … FROM"));
-        }
-        let t = self.dml_target(&u.target)?;
+        let t = self.dml_target_with_from(&u.target, &u.from)?;
         let (def, rows) = self.table_rows(&t)?;
-        let cols = self.target_ctx_cols(&t, &def, &u.from)?;
+        let (cols, candidates) = self.dml_candidates(&t, &def, &rows, &u.target, &u.from)?;
+        let by_id: HashMap<i64, Vec<Value>> = rows.iter().cloned().collect();
         let types = def.types()?;
         let mut n = 0;
         let (mut olds, mut news) = (Vec::new(), Vec::new());
         let mut updated: Vec<(i64, Vec<Value>)> = Vec::new();
-        let all_rows = rows.clone();
-        for (id, row) in rows {
+        let mut done: HashSet<i64> = HashSet::new();
+        let all_rows = rows;
+        for (id, vals) in candidates {
             let ctx = RowCtx {
                 cols: &cols,
-                vals: &row,
+                vals: &vals,
                 group: None,
                 outer: None,
             };
@@ -1422,6 +1478,14 @@ impl Executor {
             {
                 continue;
             }
+            // A target row matched by several FROM rows is updated once (SQL Server: by
+            // one of them, unspecified which; here the first).
+            if !done.insert(id) {
+                continue;
+            }
+            let Some(row) = by_id.get(&id).cloned() else {
+                continue;
+            };
             let mut new = row.clone();
             for a in &u.assignments {
                 let v = self.eval(&a.value, &ctx)?;
@@ -1493,19 +1557,18 @@ impl Executor {
         d: &ast::Delete,
         sink: &mut dyn ResultSink,
     ) -> Result<i64, ServerError> {
-        if !d.from.is_empty() {
-            return Err(unsupported("DELETE … FROM"));
-        }
-        let t = self.dml_target(&d.target)?;
+        let t = self.dml_target_with_from(&d.target, &d.from)?;
         let (def, rows) = self.table_rows(&t)?;
-        let cols = self.target_ctx_cols(&t, &def, &d.from)?;
+        let (cols, candidates) = self.dml_candidates(&t, &def, &rows, &d.target, &d.from)?;
+        let by_id: HashMap<i64, Vec<Value>> = rows.into_iter().collect();
         let mut n = 0;
         let mut olds = Vec::new();
-        for (id, row) in rows {
+        let mut done: HashSet<i64> = HashSet::new();
+        for (id, vals) in candidates {
             if let Some(w) = &d.selection {
                 let ctx = RowCtx {
                     cols: &cols,
-                    vals: &row,
+                    vals: &vals,
                     group: None,
                     outer: None,
                 };
@@ -1513,6 +1576,12 @@ impl Executor {
                     continue;
                 }
             }
+            if !done.insert(id) {
+                continue;
+            }
+            let Some(row) = by_id.get(&id).cloned() else {
+                continue;
+            };
             olds.push(row.clone());
             self.delete_row(&t, id)?;
             n += 1;
