@@ -1548,6 +1548,9 @@ impl Executor {
         for (id, new) in updated {
             self.update_row(&t, id, new)?;
         }
+        if let Some(out) = &u.output {
+            self.output_clause(out, &def, &news, &olds, sink)?;
+        }
         self.fire_triggers(&t, "UPDATE", news, olds, sink)?;
         Ok(n)
     }
@@ -1585,6 +1588,9 @@ impl Executor {
             olds.push(row.clone());
             self.delete_row(&t, id)?;
             n += 1;
+        }
+        if let Some(out) = &d.output {
+            self.output_clause(out, &def, &[], &olds, sink)?;
         }
         self.fire_triggers(&t, "DELETE", Vec::new(), olds, sink)?;
         Ok(n)
