@@ -132,7 +132,71 @@ fn same_string_kind(template: &Value, s: String) -> Value {
     }
 }
 
-const AGGREGATES: [&str; 6] = ["COUNT", "SUM", "MIN", "MAX", "AVG", "COUNT_BIG"];
+const AGGREGATES: [&str; 7] = [
+    "COUNT",
+    "SUM",
+    "MIN",
+    "MAX",
+    "AVG",
+    "COUNT_BIG",
+    "STRING_AGG",
+];
+
+/// The window function calls (`f(…) OVER (…)`) of an expression, outside subqueries.
+pub(crate) fn window_calls<'a>(e: &'a Expr, out: &mut Vec<&'a ast::FunctionCall>) {
+    match e {
+        Expr::Function(f) => {
+            if f.over.is_some() {
+                out.push(f);
+            }
+            for a in &f.args {
+                window_calls(a, out);
+            }
+        }
+        Expr::Unary { expr, .. } | Expr::Nested(expr) | Expr::IsNull { expr, .. } => {
+            window_calls(expr, out)
+        }
+        Expr::Binary { left, right, .. } => {
+            window_calls(left, out);
+            window_calls(right, out);
+        }
+        Expr::Cast { expr, .. } | Expr::Convert { expr, .. } | Expr::Collate { expr, .. } => {
+            window_calls(expr, out)
+        }
+        Expr::Case {
+            operand,
+            whens,
+            else_result,
+        } => {
+            if let Some(o) = operand {
+                window_calls(o, out);
+            }
+            for w in whens {
+                window_calls(&w.when, out);
+                window_calls(&w.then, out);
+            }
+            if let Some(e) = else_result {
+                window_calls(e, out);
+            }
+        }
+        Expr::Iif {
+            condition,
+            then,
+            otherwise,
+        } => {
+            window_calls(condition, out);
+            window_calls(then, out);
+            window_calls(otherwise, out);
+        }
+        _ => {}
+    }
+}
+
+/// Name of the hidden column that carries a window call's values (its address: stable
+/// while the statement runs).
+pub(crate) fn window_column(f: &ast::FunctionCall) -> String {
+    format!("$window{:p}", f as *const ast::FunctionCall)
+}
 
 /// True when the expression contains an aggregate function call (not inside a subquery).
 pub(crate) fn has_aggregate(e: &Expr) -> bool {
@@ -575,7 +639,11 @@ impl Executor {
             "LANGUAGE" => Value::NVarChar("us_english".into()),
             "MAX_PRECISION" => Value::TinyInt(38),
             "NESTLEVEL" => Value::Int(self.depth as i32),
-            "PROCID" => Value::Int(0),
+            // The object id of the running procedure, function or trigger (0 outside).
+            "PROCID" => match self.frames.last().and_then(|f| f.procedure.clone()) {
+                Some(p) => Value::Int(self.object_id(&p)?.unwrap_or(0)),
+                None => Value::Int(0),
+            },
             "OPTIONS" => Value::Int(0),
             _ => {
                 return Err(ServerError::new(
@@ -600,6 +668,16 @@ impl Executor {
             .name()
             .map(|i| i.value.to_ascii_uppercase())
             .unwrap_or_default();
+        if f.over.is_some() {
+            let hidden = window_column(f);
+            return match row.cols.iter().position(|c| c.name == hidden) {
+                Some(i) => Ok(row.vals.get(i).cloned().unwrap_or(Value::Null)),
+                None => Err(ServerError::new(
+                    4108,
+                    "Windowed functions can only appear in the SELECT or ORDER BY clauses.",
+                )),
+            };
+        }
         if f.name.parts.len() == 1 && AGGREGATES.contains(&name.as_str()) {
             return self.aggregate(&name, f, row);
         }
@@ -1062,6 +1140,11 @@ impl Executor {
                     _ => Value::Null,
                 },
             },
+            // CHOOSE(i, a, b, …): the i-th value (1-based), NULL when out of range.
+            "CHOOSE" => match as_i64(&v0)? {
+                Some(i) if i >= 1 => vals.get(i as usize).cloned().unwrap_or(Value::Null),
+                _ => Value::Null,
+            },
             "CERT_ID" => match as_string(&v0)? {
                 None => Value::Null,
                 Some(n) => {
@@ -1085,7 +1168,23 @@ impl Executor {
             "SUSER_ID" => Value::Int(1),
             "HOST_NAME" => Value::NVarChar("localhost".into()),
             "APP_NAME" => Value::NVarChar("sbroker".into()),
-            "SERVERPROPERTY" => Value::Null,
+            // What a client asks the server about itself; unknown properties are NULL, as in
+            // SQL Server.
+            "SERVERPROPERTY" => match as_string(&v0)?.map(|p| p.to_ascii_lowercase()) {
+                Some(p) => match p.as_str() {
+                    "servername" | "machinename" => Value::NVarChar("SBROKER".into()),
+                    "instancename" => Value::Null,
+                    "productversion" => {
+                        Value::NVarChar(format!("sbroker {}", env!("CARGO_PKG_VERSION")))
+                    }
+                    "productlevel" => Value::NVarChar("RTM".into()),
+                    "edition" => Value::NVarChar("sbroker".into()),
+                    "isintegratedsecurityonly" | "isclustered" | "ishadrenabled" => Value::Int(0),
+                    "collation" => Value::NVarChar("SQL_Latin1_General_CP1_CI_AS".into()),
+                    _ => Value::Null,
+                },
+                None => Value::Null,
+            },
             "IS_MEMBER" | "IS_ROLEMEMBER" if !vals.is_empty() => {
                 let member = match vals.get(1) {
                     Some(v) => as_string(v)?,
@@ -1120,7 +1219,7 @@ impl Executor {
             "YEAR" | "MONTH" | "DAY" => {
                 return crate::query::date_function("DATEPART", &name, &v0, &Value::Null);
             }
-            "EOMONTH" => v0,
+            "EOMONTH" => crate::query::eomonth(&v0, vals.get(1).unwrap_or(&Value::Null))?,
             "FORMATMESSAGE" => match as_string(&v0)? {
                 Some(s) => Value::NVarChar(format_message(&s, vals.get(1..).unwrap_or_default())?),
                 None => Value::Null,
@@ -1152,7 +1251,12 @@ impl Executor {
                     .map_or(Value::Null, |c| Value::Int(c as i32)),
                 None => Value::Null,
             },
-            "NEXT VALUE FOR" => Value::Null,
+            "NEXT VALUE FOR" => {
+                return Err(ServerError::new(
+                    40000,
+                    "Sequences (CREATE SEQUENCE / NEXT VALUE FOR) are not supported by this version of sbroker.",
+                ));
+            }
             _ => {
                 return Err(ServerError::new(
                     195,
@@ -1212,6 +1316,26 @@ impl Executor {
             vals = uniq;
         }
         Ok(match name {
+            // STRING_AGG(expr, separator): the non-NULL values joined in row order.
+            "STRING_AGG" => {
+                if vals.is_empty() {
+                    return Ok(Value::Null);
+                }
+                let sep_expr = arg(&f.args, 1, name)?;
+                let sep = self.eval(&sep_expr, &RowCtx::EMPTY)?.to_display_string();
+                let national = vals.iter().any(|v| !matches!(v, Value::VarChar(_)))
+                    || matches!(self.eval(&sep_expr, &RowCtx::EMPTY)?, Value::NVarChar(_));
+                let text = vals
+                    .iter()
+                    .map(Value::to_display_string)
+                    .collect::<Vec<_>>()
+                    .join(&sep);
+                if national {
+                    Value::NVarChar(text)
+                } else {
+                    Value::VarChar(text)
+                }
+            }
             "COUNT" => Value::Int(vals.len() as i32),
             "COUNT_BIG" => Value::BigInt(vals.len() as i64),
             "MIN" | "MAX" => {

@@ -635,7 +635,19 @@ impl Executor {
                     .push((ns.prefix.as_ref().map(|p| p.value.clone()), ns.uri.clone()));
             }
             for cte in &w.ctes {
-                let mut rel = self.run_query(&cte.query, outer)?;
+                let rel = match self.recursive_cte(cte, outer) {
+                    Some(r) => r,
+                    None => self.run_query(&cte.query, outer),
+                };
+                let rel = match rel {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.ctes.truncate(ctes_before);
+                        self.xml_namespaces.truncate(ns_before);
+                        return Err(e);
+                    }
+                };
+                let mut rel = rel;
                 for (c, n) in rel.cols.iter_mut().zip(&cte.columns) {
                     c.name = n.value.clone();
                 }
@@ -650,6 +662,237 @@ impl Executor {
             Some(fx) => for_xml(&rel, fx),
             None => Ok(rel),
         }
+    }
+
+    /// The values of one window function call for every row, and their type: rows are
+    /// split by PARTITION BY and ordered by ORDER BY; ROW_NUMBER, RANK, DENSE_RANK, NTILE,
+    /// LAG, LEAD, FIRST_VALUE / LAST_VALUE, and the aggregates (over the partition, or
+    /// running up to the current row's peers when there is an ORDER BY).
+    fn window_values(
+        &mut self,
+        f: &ast::FunctionCall,
+        cols: &[RelCol],
+        rows: &[Vec<Value>],
+        outer: Option<&RowCtx<'_>>,
+    ) -> Result<(Vec<Value>, SqlType), ServerError> {
+        let Some(w) = f.over.as_deref() else {
+            return Ok((vec![Value::Null; rows.len()], SqlType::Int));
+        };
+        let name = f
+            .name
+            .name()
+            .map(|i| i.value.to_ascii_uppercase())
+            .unwrap_or_default();
+        let mut parts: Vec<Vec<Value>> = Vec::with_capacity(rows.len());
+        let mut keys: Vec<Vec<Value>> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let ctx = RowCtx {
+                cols,
+                vals: r,
+                group: None,
+                outer,
+            };
+            let mut p = Vec::new();
+            for e in &w.partition_by {
+                p.push(self.eval(e, &ctx)?);
+            }
+            let mut k = Vec::new();
+            for o in &w.order_by {
+                k.push(self.eval(&o.expr, &ctx)?);
+            }
+            parts.push(p);
+            keys.push(k);
+        }
+        // Partitions in first-seen order, each a list of row indexes.
+        let mut partitions: Vec<Vec<usize>> = Vec::new();
+        for i in 0..rows.len() {
+            let mut found = None;
+            for (pi, members) in partitions.iter().enumerate() {
+                if let Some(&first) = members.first()
+                    && rows_equal(&parts[first], &parts[i])?
+                {
+                    found = Some(pi);
+                    break;
+                }
+            }
+            match found {
+                Some(pi) => partitions[pi].push(i),
+                None => partitions.push(vec![i]),
+            }
+        }
+        let cmp_keys = |a: &[Value], b: &[Value]| -> Ordering {
+            for ((x, y), o) in a.iter().zip(b).zip(&w.order_by) {
+                let c = cmp_values(x, y);
+                let c = if o.desc { c.reverse() } else { c };
+                if c != Ordering::Equal {
+                    return c;
+                }
+            }
+            Ordering::Equal
+        };
+        let mut out = vec![Value::Null; rows.len()];
+        let mut ty = SqlType::BigInt;
+        for members in &mut partitions {
+            members.sort_by(|&a, &b| cmp_keys(&keys[a], &keys[b]));
+            let n = members.len();
+            let mut rank = 0usize;
+            let mut dense = 0usize;
+            for (pos, &i) in members.iter().enumerate() {
+                let new_peer =
+                    pos == 0 || cmp_keys(&keys[members[pos - 1]], &keys[i]) != Ordering::Equal;
+                if new_peer {
+                    rank = pos + 1;
+                    dense += 1;
+                }
+                // The rows up to the last peer of the current one (default frame).
+                let peers_end = (pos..n)
+                    .take_while(|&q| cmp_keys(&keys[members[q]], &keys[i]) == Ordering::Equal)
+                    .last()
+                    .unwrap_or(pos)
+                    + 1;
+                let arg_at = |ex: &mut Self, at: usize, k: usize| -> Result<Value, ServerError> {
+                    match f.args.get(k) {
+                        Some(e) => ex.eval(
+                            e,
+                            &RowCtx {
+                                cols,
+                                vals: &rows[at],
+                                group: None,
+                                outer,
+                            },
+                        ),
+                        None => Ok(Value::Null),
+                    }
+                };
+                out[i] = match name.as_str() {
+                    "ROW_NUMBER" => Value::BigInt(pos as i64 + 1),
+                    "RANK" => Value::BigInt(rank as i64),
+                    "DENSE_RANK" => Value::BigInt(dense as i64),
+                    "NTILE" => {
+                        let buckets = match arg_at(self, i, 0)?.cast(&SqlType::BigInt)? {
+                            Value::BigInt(b) if b > 0 => b as usize,
+                            _ => {
+                                return Err(ServerError::new(
+                                    4110,
+                                    "The argument type of the NTILE function must be a positive integer.",
+                                ));
+                            }
+                        };
+                        let (q, r) = (n / buckets, n % buckets);
+                        // The first r buckets have q + 1 rows.
+                        let big = r * (q + 1);
+                        let b = if pos < big {
+                            pos / (q + 1)
+                        } else {
+                            r + (pos - big) / q.max(1)
+                        };
+                        Value::BigInt(b as i64 + 1)
+                    }
+                    "LAG" | "LEAD" => {
+                        let off = match f.args.get(1) {
+                            Some(_) => match arg_at(self, i, 1)?.cast(&SqlType::BigInt)? {
+                                Value::BigInt(o) => o,
+                                _ => 1,
+                            },
+                            None => 1,
+                        };
+                        let target = if name == "LAG" {
+                            pos as i64 - off
+                        } else {
+                            pos as i64 + off
+                        };
+                        if (0..n as i64).contains(&target) {
+                            arg_at(self, members[target as usize], 0)?
+                        } else {
+                            arg_at(self, i, 2)?
+                        }
+                    }
+                    "FIRST_VALUE" => arg_at(self, members[0], 0)?,
+                    "LAST_VALUE" => arg_at(self, members[peers_end - 1], 0)?,
+                    _ => {
+                        let frame: Vec<Vec<Value>> = if w.order_by.is_empty() {
+                            members.iter().map(|&m| rows[m].clone()).collect()
+                        } else {
+                            members[..peers_end]
+                                .iter()
+                                .map(|&m| rows[m].clone())
+                                .collect()
+                        };
+                        let ctx = RowCtx {
+                            cols,
+                            vals: &rows[i],
+                            group: Some(&frame),
+                            outer,
+                        };
+                        let plain = ast::FunctionCall {
+                            over: None,
+                            ..f.clone()
+                        };
+                        self.eval(&Expr::Function(Box::new(plain)), &ctx)?
+                    }
+                };
+                if !out[i].is_null() {
+                    ty = out[i].sql_type();
+                }
+            }
+        }
+        Ok((out, ty))
+    }
+
+    /// A recursive CTE (`anchor UNION ALL member`, the member naming the CTE): the anchor
+    /// rows, then the member run on the rows of the previous round until it returns none.
+    /// `None` when the CTE is not recursive. More than 100 rounds is error 530, as SQL
+    /// Server's default MAXRECURSION.
+    fn recursive_cte(
+        &mut self,
+        cte: &ast::Cte,
+        outer: Option<&RowCtx<'_>>,
+    ) -> Option<Result<Relation, ServerError>> {
+        let SetExpr::SetOperation {
+            left,
+            op: ast::SetOperator::UnionAll,
+            right,
+        } = &cte.query.body
+        else {
+            return None;
+        };
+        let name = cte.name.value.to_ascii_lowercase();
+        let text = right.to_string().to_ascii_lowercase();
+        let refers = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#' || c == '@'))
+            .any(|w| w.trim_matches(|c| c == '[' || c == ']') == name);
+        if !refers {
+            return None;
+        }
+        Some((|| {
+            let mut anchor = self.run_set_expr(left, outer)?;
+            for (c, n) in anchor.cols.iter_mut().zip(&cte.columns) {
+                c.name = n.value.clone();
+            }
+            let cols = anchor.cols.clone();
+            let mut all = anchor.rows.clone();
+            let mut delta = anchor;
+            let mut rounds = 0;
+            while !delta.rows.is_empty() {
+                if rounds >= 100 {
+                    return Err(ServerError::new(
+                        530,
+                        "The statement terminated. The maximum recursion 100 has been exhausted before statement completion.",
+                    ));
+                }
+                rounds += 1;
+                self.ctes.push((cte.name.value.clone(), delta));
+                let next = self.run_set_expr(right, outer);
+                self.ctes.pop();
+                let next = next?;
+                all.extend(next.rows.iter().cloned());
+                delta = Relation {
+                    cols: cols.clone(),
+                    rows: next.rows,
+                };
+            }
+            Ok(Relation { cols, rows: all })
+        })())
     }
 
     fn run_query_body(
@@ -762,9 +1005,9 @@ impl Executor {
         order_by: &[ast::OrderByItem],
         outer: Option<&RowCtx<'_>>,
     ) -> Result<Relation, ServerError> {
-        let src = self.from_relation(&sel.from, outer)?;
+        let mut src = self.from_relation(&sel.from, outer)?;
         let mut rows = Vec::with_capacity(src.rows.len());
-        for r in src.rows {
+        for r in std::mem::take(&mut src.rows) {
             let keep = match &sel.selection {
                 Some(w) => {
                     let ctx = RowCtx {
@@ -779,6 +1022,25 @@ impl Executor {
             };
             if keep {
                 rows.push(r);
+            }
+        }
+        // Window functions (`… OVER (…)`) are computed over the filtered rows and carried
+        // as hidden columns the function calls then read (see `window_column`).
+        let visible_cols = src.cols.len();
+        let mut calls: Vec<&ast::FunctionCall> = Vec::new();
+        for item in &sel.items {
+            if let SelectItem::Expr { expr, .. } | SelectItem::Assign { expr, .. } = item {
+                crate::expr::window_calls(expr, &mut calls);
+            }
+        }
+        for o in order_by {
+            crate::expr::window_calls(&o.expr, &mut calls);
+        }
+        for f in calls {
+            let values = self.window_values(f, &src.cols, &rows, outer)?;
+            src.cols.push(col(&crate::expr::window_column(f), values.1));
+            for (r, v) in rows.iter_mut().zip(values.0) {
+                r.push(v);
             }
         }
         let aggregate = !sel.group_by.is_empty()
@@ -883,7 +1145,9 @@ impl Executor {
         let mut out_cols: Vec<RelCol> = Vec::new();
         for item in &sel.items {
             match item {
-                SelectItem::Wildcard => out_cols.extend(src.cols.iter().cloned()),
+                SelectItem::Wildcard => {
+                    out_cols.extend(src.cols.iter().take(visible_cols).cloned())
+                }
                 SelectItem::QualifiedWildcard(q) => {
                     let qn = q
                         .name()
@@ -917,7 +1181,7 @@ impl Executor {
             let mut vals = Vec::with_capacity(out_cols.len());
             for item in &sel.items {
                 match item {
-                    SelectItem::Wildcard => vals.extend(rep.iter().cloned()),
+                    SelectItem::Wildcard => vals.extend(rep.iter().take(visible_cols).cloned()),
                     SelectItem::QualifiedWildcard(q) => {
                         let qn = q
                             .name()
@@ -1229,10 +1493,13 @@ fn parse_type_name(s: &str) -> Result<SqlType, ServerError> {
 fn for_xml(rel: &Relation, fx: &ast::ForXml) -> Result<Relation, ServerError> {
     let esc = sbroker_types::xml::escape_xml;
     let mut out = String::new();
+    // `elements`: Some(false) = ELEMENTS, Some(true) = ELEMENTS XSINIL (NULLs become
+    // `<c xsi:nil="true"/>`).
+    let xsinil = fx.elements == Some(true);
     let (row_tag, elements) = match &fx.mode {
         ast::XmlMode::Raw(tag) => (
             tag.clone().unwrap_or_else(|| "row".into()),
-            fx.elements.unwrap_or(false),
+            fx.elements.is_some(),
         ),
         ast::XmlMode::Path(tag) => (tag.clone().unwrap_or_else(|| "row".into()), true),
         ast::XmlMode::Auto | ast::XmlMode::Explicit => (
@@ -1240,14 +1507,21 @@ fn for_xml(rel: &Relation, fx: &ast::ForXml) -> Result<Relation, ServerError> {
                 .first()
                 .and_then(|c| c.table.clone())
                 .unwrap_or_else(|| "row".into()),
-            fx.elements.unwrap_or(false),
+            fx.elements.is_some(),
         ),
     };
+    const XSI: &str = " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"";
     for r in &rel.rows {
         let mut attrs = String::new();
+        if xsinil && fx.root.is_none() && !row_tag.is_empty() {
+            attrs.push_str(XSI);
+        }
         let mut inner = String::new();
         for (c, v) in rel.cols.iter().zip(r) {
             if v.is_null() {
+                if xsinil && elements && !c.name.is_empty() && !c.name.starts_with('@') {
+                    inner.push_str(&format!("<{} xsi:nil=\"true\"/>", c.name));
+                }
                 continue;
             }
             let text = match v {
@@ -1274,7 +1548,8 @@ fn for_xml(rel: &Relation, fx: &ast::ForXml) -> Result<Relation, ServerError> {
     }
     if let Some(root) = &fx.root {
         let r = root.clone().unwrap_or_else(|| "root".into());
-        out = format!("<{r}>{out}</{r}>");
+        let decl = if xsinil { XSI } else { "" };
+        out = format!("<{r}{decl}>{out}</{r}>");
     }
     let name = "XML_F52E2B61-18A1-11d1-B105-00805F49916B";
     let value = if fx.type_directive {
@@ -1303,6 +1578,25 @@ fn to_datetime(v: &Value) -> Result<Option<NaiveDateTime>, ServerError> {
             _ => None,
         },
     })
+}
+
+/// EOMONTH(date [, months]): the last day of the month, as a `date`.
+pub(crate) fn eomonth(v: &Value, months: &Value) -> Result<Value, ServerError> {
+    let Some(d) = to_datetime(v)? else {
+        return Ok(Value::Null);
+    };
+    let shift = match months {
+        Value::Null => 0,
+        m => match m.cast(&SqlType::BigInt)? {
+            Value::BigInt(n) => n,
+            _ => 0,
+        },
+    };
+    let first = add_months(
+        d.date().with_day(1).unwrap_or(d.date()).and_time(d.time()),
+        shift + 1,
+    );
+    Ok(Value::Date(first.date() - chrono::Duration::days(1)))
 }
 
 fn norm_part(p: &str) -> &'static str {

@@ -65,8 +65,35 @@ fn parse_prolog(src: &str, with: &[(Option<String>, String)]) -> (Ns, String) {
 #[derive(Debug, Clone)]
 enum Pred {
     Pos(usize),
-    Eq(Vec<Step>, String),
     Exists(Vec<Step>),
+    /// `a op b` (general comparison: true when some pair of values compares so).
+    Cmp(Operand, CmpOp, Operand),
+    And(Box<Pred>, Box<Pred>),
+    Or(Box<Pred>, Box<Pred>),
+    Not(Box<Pred>),
+}
+
+#[derive(Debug, Clone)]
+enum Operand {
+    Path(Vec<Step>),
+    Str(String),
+    Num(f64),
+    /// `local-name()` of the context node.
+    LocalName,
+    /// `name()` (prefix:local as written) of the context node.
+    Name,
+    /// `string()` / `.`: the context node's value.
+    Context,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
 }
 
 #[derive(Debug, Clone)]
@@ -186,36 +213,213 @@ impl Parser<'_> {
         }
         Ok(steps)
     }
+    /// `[ n ]` or `[ expr ]` with `or`, `and`, `not(…)`, comparisons (`= != < <= > >=`)
+    /// between paths, literals, `local-name()`, `name()` and `.`.
     fn pred(&mut self) -> Result<Pred, ServerError> {
         self.ws();
-        let p = if self.peek().is_some_and(|c| c.is_ascii_digit()) {
+        let save = self.i;
+        if self.peek().is_some_and(|c| c.is_ascii_digit()) {
             let start = self.i;
             while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                 self.i += 1;
             }
-            let n: usize = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
-                .ok()
-                .and_then(|x| x.parse().ok())
-                .unwrap_or(1);
-            Pred::Pos(n)
-        } else {
-            let path = self.path()?;
             self.ws();
-            if self.peek() == Some(b'=') {
+            if self.peek() == Some(b']') {
+                let n: usize = std::str::from_utf8(self.s.get(start..self.i).unwrap_or_default())
+                    .ok()
+                    .and_then(|x| x.trim().parse().ok())
+                    .unwrap_or(1);
                 self.i += 1;
-                self.ws();
-                let v = self.literal()?;
-                Pred::Eq(path, v)
-            } else {
-                Pred::Exists(path)
+                return Ok(Pred::Pos(n));
             }
-        };
+            self.i = save;
+        }
+        let p = self.or_expr()?;
         self.ws();
         if self.peek() == Some(b']') {
             self.i += 1;
             Ok(p)
         } else {
             Err(xq_error("unsupported predicate"))
+        }
+    }
+    fn keyword(&mut self, kw: &str) -> bool {
+        self.ws();
+        let end = self.i + kw.len();
+        if self.s.get(self.i..end) == Some(kw.as_bytes())
+            && !self
+                .s
+                .get(end)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+        {
+            self.i = end;
+            true
+        } else {
+            false
+        }
+    }
+    fn or_expr(&mut self) -> Result<Pred, ServerError> {
+        let mut left = self.and_expr()?;
+        while self.keyword("or") {
+            let right = self.and_expr()?;
+            left = Pred::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+    fn and_expr(&mut self) -> Result<Pred, ServerError> {
+        let mut left = self.cmp_expr()?;
+        while self.keyword("and") {
+            let right = self.cmp_expr()?;
+            left = Pred::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+    fn cmp_expr(&mut self) -> Result<Pred, ServerError> {
+        self.ws();
+        if self.peek() == Some(b'(') {
+            self.i += 1;
+            let p = self.or_expr()?;
+            self.ws();
+            if self.peek() != Some(b')') {
+                return Err(xq_error("expected ')'"));
+            }
+            self.i += 1;
+            return Ok(p);
+        }
+        if self.keyword("not") {
+            self.ws();
+            if self.peek() != Some(b'(') {
+                return Err(xq_error("expected '(' after not"));
+            }
+            self.i += 1;
+            let p = self.or_expr()?;
+            self.ws();
+            if self.peek() != Some(b')') {
+                return Err(xq_error("expected ')'"));
+            }
+            self.i += 1;
+            return Ok(Pred::Not(Box::new(p)));
+        }
+        let left = self.operand()?;
+        self.ws();
+        let op = match (self.peek(), self.s.get(self.i + 1).copied()) {
+            (Some(b'!'), Some(b'=')) => Some((CmpOp::Ne, 2)),
+            (Some(b'<'), Some(b'=')) => Some((CmpOp::Le, 2)),
+            (Some(b'>'), Some(b'=')) => Some((CmpOp::Ge, 2)),
+            (Some(b'='), _) => Some((CmpOp::Eq, 1)),
+            (Some(b'<'), _) => Some((CmpOp::Lt, 1)),
+            (Some(b'>'), _) => Some((CmpOp::Gt, 1)),
+            _ => None,
+        };
+        let op = match op {
+            Some((op, len)) => {
+                self.i += len;
+                op
+            }
+            None => {
+                // XQuery value comparisons: eq ne lt le gt ge.
+                let words = [
+                    ("eq", CmpOp::Eq),
+                    ("ne", CmpOp::Ne),
+                    ("lt", CmpOp::Lt),
+                    ("le", CmpOp::Le),
+                    ("gt", CmpOp::Gt),
+                    ("ge", CmpOp::Ge),
+                ];
+                match words.iter().find(|(w, _)| self.keyword(w)) {
+                    Some((_, op)) => *op,
+                    None => {
+                        return match left {
+                            Operand::Path(p) => Ok(Pred::Exists(p)),
+                            _ => Err(xq_error("unsupported predicate")),
+                        };
+                    }
+                }
+            }
+        };
+        let right = self.operand()?;
+        Ok(Pred::Cmp(left, op, right))
+    }
+    fn operand(&mut self) -> Result<Operand, ServerError> {
+        self.ws();
+        match self.peek() {
+            Some(b'"' | b'\'') => Ok(Operand::Str(self.literal()?)),
+            Some(c) if c.is_ascii_digit() || c == b'-' => {
+                let v = self.literal()?;
+                v.parse()
+                    .map(Operand::Num)
+                    .map_err(|_| xq_error("invalid number"))
+            }
+            _ if self.s[self.i..]
+                .to_ascii_lowercase()
+                .starts_with(b"sql:variable") =>
+            {
+                // The variable's SQL type decides: numbers compare as numbers.
+                let save = self.i;
+                self.name();
+                self.ws();
+                self.i += 1;
+                self.ws();
+                let var = self.literal()?;
+                self.ws();
+                if self.peek() == Some(b')') {
+                    self.i += 1;
+                }
+                let v = self.ex.get_var(&var)?;
+                let _ = save;
+                Ok(match v {
+                    Value::Null => Operand::Str(String::new()),
+                    Value::TinyInt(_)
+                    | Value::SmallInt(_)
+                    | Value::Int(_)
+                    | Value::BigInt(_)
+                    | Value::Float(_)
+                    | Value::Real(_)
+                    | Value::Decimal(_) => v
+                        .to_display_string()
+                        .parse()
+                        .map_or_else(|_| Operand::Str(v.to_display_string()), Operand::Num),
+                    other => Operand::Str(other.to_display_string()),
+                })
+            }
+            _ => {
+                for (f, op) in [
+                    ("local-name", Operand::LocalName),
+                    ("name", Operand::Name),
+                    ("string", Operand::Context),
+                ] {
+                    let save = self.i;
+                    if self.keyword(f) {
+                        self.ws();
+                        if self.peek() == Some(b'(') {
+                            self.i += 1;
+                            self.ws();
+                            if self.peek() == Some(b'.') {
+                                self.i += 1;
+                                self.ws();
+                            }
+                            if self.peek() == Some(b')') {
+                                self.i += 1;
+                                return Ok(op);
+                            }
+                        }
+                        self.i = save;
+                    }
+                }
+                if self.peek() == Some(b'.') && self.s.get(self.i + 1) != Some(&b'.') {
+                    let save = self.i;
+                    self.i += 1;
+                    if !matches!(self.peek(), Some(b'/' | b'[')) {
+                        return Ok(Operand::Context);
+                    }
+                    self.i = save;
+                }
+                let path = self.path()?;
+                if path.is_empty() {
+                    return Err(xq_error("unsupported predicate"));
+                }
+                Ok(Operand::Path(path))
+            }
         }
     }
     fn literal(&mut self) -> Result<String, ServerError> {
@@ -393,6 +597,69 @@ fn step_items<'a, 'i>(ctx: Item<'a, 'i>, step: &Step, ns: &Ns) -> Vec<Item<'a, '
     out
 }
 
+/// Whether a (non-positional) predicate holds for one context item.
+fn pred_holds(i: Item<'_, '_>, p: &Pred, ns: &Ns) -> bool {
+    match p {
+        Pred::Pos(_) => true,
+        Pred::Exists(path) => !eval_steps(vec![i], path, ns).is_empty(),
+        Pred::And(a, b) => pred_holds(i, a, ns) && pred_holds(i, b, ns),
+        Pred::Or(a, b) => pred_holds(i, a, ns) || pred_holds(i, b, ns),
+        Pred::Not(a) => !pred_holds(i, a, ns),
+        Pred::Cmp(a, op, b) => {
+            let numeric = matches!(a, Operand::Num(_))
+                || matches!(b, Operand::Num(_))
+                || !matches!(op, CmpOp::Eq | CmpOp::Ne);
+            let left = operand_values(i, a, ns);
+            let right = operand_values(i, b, ns);
+            left.iter().any(|x| {
+                right.iter().any(|y| {
+                    let ord = if numeric {
+                        match (x.trim().parse::<f64>(), y.trim().parse::<f64>()) {
+                            (Ok(x), Ok(y)) => x.partial_cmp(&y),
+                            _ => None,
+                        }
+                    } else {
+                        Some(x.cmp(y))
+                    };
+                    match (ord, op) {
+                        (None, _) => false,
+                        (Some(o), CmpOp::Eq) => o.is_eq(),
+                        (Some(o), CmpOp::Ne) => o.is_ne(),
+                        (Some(o), CmpOp::Lt) => o.is_lt(),
+                        (Some(o), CmpOp::Le) => o.is_le(),
+                        (Some(o), CmpOp::Gt) => o.is_gt(),
+                        (Some(o), CmpOp::Ge) => o.is_ge(),
+                    }
+                })
+            })
+        }
+    }
+}
+
+fn operand_values(i: Item<'_, '_>, o: &Operand, ns: &Ns) -> Vec<String> {
+    match o {
+        Operand::Path(p) => eval_steps(vec![i], p, ns).iter().map(item_string).collect(),
+        Operand::Str(s) => vec![s.clone()],
+        Operand::Num(n) => vec![n.to_string()],
+        Operand::Context => vec![item_string(&i)],
+        Operand::LocalName => match i {
+            Item::Node(n) if n.is_element() => vec![n.tag_name().name().to_string()],
+            _ => vec![String::new()],
+        },
+        Operand::Name => match i {
+            Item::Node(n) if n.is_element() => {
+                let local = n.tag_name().name();
+                let prefix = n.tag_name().namespace().and_then(|u| n.lookup_prefix(u));
+                vec![match prefix {
+                    Some(p) if !p.is_empty() => format!("{p}:{local}"),
+                    _ => local.to_string(),
+                }]
+            }
+            _ => vec![String::new()],
+        },
+    }
+}
+
 fn item_string(i: &Item<'_, '_>) -> String {
     match i {
         Item::Attr(v) => (*v).to_string(),
@@ -418,17 +685,9 @@ fn eval_steps<'a, 'i>(start: Vec<Item<'a, 'i>>, steps: &[Step], ns: &Ns) -> Vec<
                         .copied()
                         .into_iter()
                         .collect(),
-                    Pred::Eq(path, v) => items
+                    other => items
                         .into_iter()
-                        .filter(|i| {
-                            eval_steps(vec![*i], path, ns)
-                                .iter()
-                                .any(|x| item_string(x) == *v)
-                        })
-                        .collect(),
-                    Pred::Exists(path) => items
-                        .into_iter()
-                        .filter(|i| !eval_steps(vec![*i], path, ns).is_empty())
+                        .filter(|i| pred_holds(*i, other, ns))
                         .collect(),
                 };
             }
@@ -544,8 +803,44 @@ pub(crate) fn nodes(
             .iter()
             .map(|i| match i {
                 Item::Attr(v) => sbroker_types::xml::escape_xml(v),
-                Item::Node(n) => wrapped.get(n.range()).unwrap_or_default().to_string(),
+                Item::Node(n) => {
+                    with_inherited_namespaces(*n, wrapped.get(n.range()).unwrap_or_default())
+                }
             })
             .collect())
     })
+}
+
+/// An element's text as a standalone fragment: the namespace declarations it inherits from
+/// its ancestors are added to its start tag, so `T.c.value('ns:x', …)` on a row of
+/// `.nodes()` still resolves the prefixes.
+fn with_inherited_namespaces(n: Node<'_, '_>, text: &str) -> String {
+    if !n.is_element() {
+        return text.to_string();
+    }
+    let head_end = text.find('>').unwrap_or(text.len());
+    let head = &text[..head_end];
+    let mut decls = String::new();
+    for ns in n.namespaces() {
+        let attr = match ns.name() {
+            Some("xml") => continue,
+            Some(p) => format!("xmlns:{p}="),
+            None => "xmlns=".to_string(),
+        };
+        if !head.contains(&attr) {
+            decls.push(' ');
+            decls.push_str(&attr);
+            decls.push('"');
+            decls.push_str(&sbroker_types::xml::escape_xml(ns.uri()).replace('"', "&quot;"));
+            decls.push('"');
+        }
+    }
+    if decls.is_empty() {
+        return text.to_string();
+    }
+    // After the element name: the first whitespace, '/' or '>' following '<'.
+    let name_end = text[1..]
+        .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
+        .map_or(text.len(), |i| i + 1);
+    format!("{}{}{}", &text[..name_end], decls, &text[name_end..])
 }
