@@ -346,6 +346,12 @@ impl Executor {
         Ok((rel.cols, rows))
     }
 
+    /// The rows of a MERGE source (a table, table variable, derived table …), qualified by
+    /// its alias.
+    pub(crate) fn merge_source(&mut self, src: &TableSource) -> Result<Relation, ServerError> {
+        self.source_relation(src, None)
+    }
+
     /// Rows of one table source.
     fn source_relation(
         &mut self,

@@ -390,7 +390,12 @@ impl Executor {
         target: &DmlTarget,
         f: impl FnOnce(&mut Self) -> Result<T, ServerError>,
     ) -> Result<T, ServerError> {
-        if !matches!(self.dml_target(target), Ok(TableRef::User(..))) {
+        // #temp tables and table variables are outside the engine's transactions; an alias
+        // target (`UPDATE o … FROM t AS o`) resolves later and is treated as a table.
+        if matches!(
+            self.dml_target(target),
+            Ok(TableRef::Temp(_) | TableRef::Var(_))
+        ) {
             return f(self);
         }
         const SAVEPOINT: &str = "\u{1}sbroker-statement";
@@ -458,6 +463,10 @@ impl Executor {
             }
             StmtKind::Update(u) => {
                 let n = self.atomic_dml(&u.target, |ex| ex.exec_update(u, sink))?;
+                self.report_rows(n, sink);
+            }
+            StmtKind::Merge(m) => {
+                let n = self.atomic_dml(&m.target, |ex| ex.exec_merge(m, sink))?;
                 self.report_rows(n, sink);
             }
             StmtKind::Delete(d) => {
@@ -1069,7 +1078,7 @@ impl Executor {
         }
     }
 
-    fn delete_row(&mut self, t: &TableRef, id: i64) -> Result<(), ServerError> {
+    pub(crate) fn delete_row(&mut self, t: &TableRef, id: i64) -> Result<(), ServerError> {
         match t {
             TableRef::User(db, def) => {
                 self.session
@@ -1167,7 +1176,11 @@ impl Executor {
         Ok(row)
     }
 
-    fn persist_def_counters(&mut self, t: &TableRef, def: &TableDef) -> Result<(), ServerError> {
+    pub(crate) fn persist_def_counters(
+        &mut self,
+        t: &TableRef,
+        def: &TableDef,
+    ) -> Result<(), ServerError> {
         match t {
             TableRef::User(db, _) => {
                 let mut cur = self
@@ -1279,7 +1292,7 @@ impl Executor {
         Ok(n)
     }
 
-    fn output_clause(
+    pub(crate) fn output_clause(
         &mut self,
         out: &ast::OutputClause,
         def: &TableDef,
@@ -1395,6 +1408,57 @@ impl Executor {
             .collect())
     }
 
+    /// `SET col = expr, @v = expr, …` of UPDATE and MERGE applied to one row: the new row
+    /// (converted to the column types; NOT NULL checked). `ctx` is what the expressions see.
+    pub(crate) fn apply_assignments(
+        &mut self,
+        def: &TableDef,
+        types: &[SqlType],
+        row: &[Value],
+        assignments: &[ast::Assignment],
+        ctx: &RowCtx<'_>,
+    ) -> Result<Vec<Value>, ServerError> {
+        let mut new = row.to_vec();
+        for a in assignments {
+            let v = self.eval(&a.value, ctx)?;
+            match &a.target {
+                ast::AssignTarget::Variable(var) => {
+                    let v = apply_assign_op(self, var, a.op, v)?;
+                    self.set_var(var, v)?;
+                }
+                ast::AssignTarget::Column(c) => {
+                    let name = c.name().map(|i| i.value.clone()).unwrap_or_default();
+                    let i = def.column_index(&name).ok_or_else(|| {
+                        ServerError::new(207, format!("Invalid column name '{name}'."))
+                    })?;
+                    let cur = row.get(i).cloned().unwrap_or(Value::Null);
+                    let v = match a.op {
+                        AssignOp::Assign => v,
+                        AssignOp::Add => cur.add(&v)?,
+                        AssignOp::Sub => cur.sub(&v)?,
+                        AssignOp::Mul => cur.mul(&v)?,
+                        AssignOp::Div => cur.div(&v)?,
+                        _ => v,
+                    };
+                    let v = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
+                    if v.is_null() && def.columns.get(i).is_some_and(|c| !c.nullable) {
+                        return Err(ServerError::new(
+                            515,
+                            format!(
+                                "Cannot insert the value NULL into column '{name}', table '{}'; column does not allow nulls. UPDATE fails.",
+                                def.name
+                            ),
+                        ));
+                    }
+                    if let Some(slot) = new.get_mut(i) {
+                        *slot = v;
+                    }
+                }
+            }
+        }
+        Ok(new)
+    }
+
     /// The table an UPDATE / DELETE changes: with a FROM clause the target may be the alias
     /// of one of its sources (`UPDATE o SET … FROM dbo.Orders AS o …`).
     fn dml_target_with_from(
@@ -1486,44 +1550,7 @@ impl Executor {
             let Some(row) = by_id.get(&id).cloned() else {
                 continue;
             };
-            let mut new = row.clone();
-            for a in &u.assignments {
-                let v = self.eval(&a.value, &ctx)?;
-                match &a.target {
-                    ast::AssignTarget::Variable(var) => {
-                        let v = apply_assign_op(self, var, a.op, v)?;
-                        self.set_var(var, v)?;
-                    }
-                    ast::AssignTarget::Column(c) => {
-                        let name = c.name().map(|i| i.value.clone()).unwrap_or_default();
-                        let i = def.column_index(&name).ok_or_else(|| {
-                            ServerError::new(207, format!("Invalid column name '{name}'."))
-                        })?;
-                        let cur = row.get(i).cloned().unwrap_or(Value::Null);
-                        let v = match a.op {
-                            AssignOp::Assign => v,
-                            AssignOp::Add => cur.add(&v)?,
-                            AssignOp::Sub => cur.sub(&v)?,
-                            AssignOp::Mul => cur.mul(&v)?,
-                            AssignOp::Div => cur.div(&v)?,
-                            _ => v,
-                        };
-                        let v = v.assign_to(types.get(i).unwrap_or(&SqlType::Int))?;
-                        if v.is_null() && def.columns.get(i).is_some_and(|c| !c.nullable) {
-                            return Err(ServerError::new(
-                                515,
-                                format!(
-                                    "Cannot insert the value NULL into column '{name}', table '{}'; column does not allow nulls. UPDATE fails.",
-                                    def.name
-                                ),
-                            ));
-                        }
-                        if let Some(slot) = new.get_mut(i) {
-                            *slot = v;
-                        }
-                    }
-                }
-            }
+            let new = self.apply_assignments(&def, &types, &row, &u.assignments, &ctx)?;
             olds.push(row.clone());
             news.push(new.clone());
             updated.push((id, new));

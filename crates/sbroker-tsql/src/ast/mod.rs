@@ -232,6 +232,8 @@ pub enum StmtKind {
     Update(Box<Update>),
     /// `[WITH …] DELETE …`.
     Delete(Box<Delete>),
+    /// `[WITH …] MERGE …`.
+    Merge(Box<Merge>),
 
     // ----- variables, control flow -----
     /// `DECLARE @a type [= expr] [, @b type [= expr] …]`.

@@ -384,3 +384,60 @@ pub struct Delete {
     /// `WHERE`.
     pub selection: Option<Expr>,
 }
+
+/// Which rows a `WHEN` clause of MERGE applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeMatch {
+    /// `WHEN MATCHED`.
+    Matched,
+    /// `WHEN NOT MATCHED [BY TARGET]`.
+    NotMatchedByTarget,
+    /// `WHEN NOT MATCHED BY SOURCE`.
+    NotMatchedBySource,
+}
+
+/// What a `WHEN` clause of MERGE does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MergeAction {
+    /// `UPDATE SET assignment, …`.
+    Update(Vec<Assignment>),
+    /// `DELETE`.
+    Delete,
+    /// `INSERT [(cols)] { VALUES (exprs) | DEFAULT VALUES }` (`values` `None` = DEFAULT VALUES).
+    Insert {
+        /// Column list.
+        columns: Vec<Ident>,
+        /// The values.
+        values: Option<Vec<Expr>>,
+    },
+}
+
+/// `WHEN [NOT] MATCHED [BY TARGET | BY SOURCE] [AND cond] THEN action`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeClause {
+    /// Which rows.
+    pub kind: MergeMatch,
+    /// `AND` condition.
+    pub condition: Option<Expr>,
+    /// The action.
+    pub action: MergeAction,
+}
+
+/// `[WITH …] MERGE [INTO] target [[AS] alias] USING source ON cond WHEN … [OUTPUT …]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Merge {
+    /// CTE prefix.
+    pub with: Option<WithClause>,
+    /// Target table.
+    pub target: DmlTarget,
+    /// Target alias.
+    pub alias: Option<Ident>,
+    /// The source (a table, table variable, derived table …, with its alias).
+    pub source: TableSource,
+    /// Match condition.
+    pub on: Expr,
+    /// `WHEN` clauses in order.
+    pub clauses: Vec<MergeClause>,
+    /// `OUTPUT`.
+    pub output: Option<OutputClause>,
+}

@@ -558,6 +558,46 @@ impl Display for Update {
     }
 }
 
+impl Display for Merge {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write_with(f, &self.with)?;
+        write!(f, "MERGE INTO {}", self.target)?;
+        if let Some(a) = &self.alias {
+            write!(f, " AS {a}")?;
+        }
+        write!(f, " USING {} ON {}", self.source, self.on)?;
+        for c in &self.clauses {
+            f.write_str(match c.kind {
+                MergeMatch::Matched => " WHEN MATCHED",
+                MergeMatch::NotMatchedByTarget => " WHEN NOT MATCHED BY TARGET",
+                MergeMatch::NotMatchedBySource => " WHEN NOT MATCHED BY SOURCE",
+            })?;
+            if let Some(cond) = &c.condition {
+                write!(f, " AND {cond}")?;
+            }
+            f.write_str(" THEN ")?;
+            match &c.action {
+                MergeAction::Update(a) => write!(f, "UPDATE SET {}", Commas(a))?,
+                MergeAction::Delete => f.write_str("DELETE")?,
+                MergeAction::Insert { columns, values } => {
+                    f.write_str("INSERT")?;
+                    if !columns.is_empty() {
+                        write!(f, " ({})", Commas(columns))?;
+                    }
+                    match values {
+                        Some(v) => write!(f, " VALUES ({})", Commas(v))?,
+                        None => f.write_str(" DEFAULT VALUES")?,
+                    }
+                }
+            }
+        }
+        if let Some(o) = &self.output {
+            write!(f, "{o}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Display for Delete {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write_with(f, &self.with)?;

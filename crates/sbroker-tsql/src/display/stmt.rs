@@ -297,6 +297,7 @@ impl Display for StmtKind {
             StmtKind::Select(q) => write!(f, "{q}"),
             StmtKind::Insert(i) => write!(f, "{i}"),
             StmtKind::Update(u) => write!(f, "{u}"),
+            StmtKind::Merge(m) => write!(f, "{m}"),
             StmtKind::Delete(d) => write!(f, "{d}"),
             StmtKind::Declare(v) => write!(f, "DECLARE {}", Commas(v)),
             StmtKind::DeclareTable(t) => {

@@ -494,6 +494,7 @@ impl<'a> Parser<'a> {
             "INSERT" => Ok(StmtKind::Insert(Box::new(self.parse_insert(None)?))),
             "UPDATE" => Ok(StmtKind::Update(Box::new(self.parse_update(None)?))),
             "DELETE" => Ok(StmtKind::Delete(Box::new(self.parse_delete(None)?))),
+            "MERGE" => Ok(StmtKind::Merge(Box::new(self.parse_merge(None)?))),
             "DECLARE" => self.parse_declare(),
             "SET" => self.parse_set(),
             "IF" => self.parse_if(),

@@ -626,15 +626,9 @@ impl Parser<'_> {
         })
     }
 
-    /// `UPDATE [TOP (n)] target [WITH (hints)] SET assignment, … [OUTPUT …]
-    /// [FROM …] [WHERE …]`.
-    pub(crate) fn parse_update(&mut self, with: Option<WithClause>) -> PResult<Update> {
-        self.expect_kw("UPDATE")?;
-        let top = self.parse_top()?;
-        let target = self.parse_dml_target()?;
-        let hints = self.parse_table_hints()?;
-        self.expect_kw("SET")?;
-        let assignments = self.comma_list(|p| {
+    /// `assignment, …` of UPDATE SET / MERGE … UPDATE SET.
+    fn parse_assignments(&mut self) -> PResult<Vec<Assignment>> {
+        self.comma_list(|p| {
             let target = if let Tok::Var(v) = p.peek() {
                 let v = v.clone();
                 p.pos += 1;
@@ -646,7 +640,100 @@ impl Parser<'_> {
             p.pos += 1;
             let value = p.parse_expr()?;
             Ok(Assignment { target, op, value })
-        })?;
+        })
+    }
+
+    /// `MERGE [INTO] target [WITH (hints)] [[AS] alias] USING source ON cond
+    /// { WHEN [NOT] MATCHED [BY TARGET | BY SOURCE] [AND cond] THEN action }… [OUTPUT …]`.
+    pub(crate) fn parse_merge(&mut self, with: Option<WithClause>) -> PResult<Merge> {
+        self.expect_kw("MERGE")?;
+        self.parse_top()?;
+        self.eat_kw("INTO");
+        let target = self.parse_dml_target()?;
+        if self.is_kw("WITH") && self.is_sym_at(1, Sym::LParen) {
+            self.parse_table_hints()?;
+        }
+        let alias = if self.eat_kw("AS") || (self.at_ident() && !self.is_kw("USING")) {
+            Some(self.parse_ident()?)
+        } else {
+            None
+        };
+        self.expect_kw("USING")?;
+        let source = self.parse_table_source()?;
+        self.expect_kw("ON")?;
+        let on = self.parse_expr()?;
+        let mut clauses = Vec::new();
+        while self.eat_kw("WHEN") {
+            let kind = if self.eat_kw("MATCHED") {
+                MergeMatch::Matched
+            } else {
+                self.expect_kws(&["NOT", "MATCHED"])?;
+                if self.eat_kws(&["BY", "SOURCE"]) {
+                    MergeMatch::NotMatchedBySource
+                } else {
+                    self.eat_kws(&["BY", "TARGET"]);
+                    MergeMatch::NotMatchedByTarget
+                }
+            };
+            let condition = if self.eat_kw("AND") {
+                Some(self.parse_expr()?)
+            } else {
+                None
+            };
+            self.expect_kw("THEN")?;
+            let action = if self.eat_kw("UPDATE") {
+                self.expect_kw("SET")?;
+                MergeAction::Update(self.parse_assignments()?)
+            } else if self.eat_kw("DELETE") {
+                MergeAction::Delete
+            } else {
+                self.expect_kw("INSERT")?;
+                let columns = if self.is_sym(Sym::LParen) {
+                    self.parse_paren_ident_list()?
+                } else {
+                    Vec::new()
+                };
+                let values = if self.eat_kws(&["DEFAULT", "VALUES"]) {
+                    None
+                } else {
+                    self.expect_kw("VALUES")?;
+                    self.expect_sym(Sym::LParen)?;
+                    let v = self.comma_list(|p| p.parse_expr())?;
+                    self.expect_sym(Sym::RParen)?;
+                    Some(v)
+                };
+                MergeAction::Insert { columns, values }
+            };
+            clauses.push(MergeClause {
+                kind,
+                condition,
+                action,
+            });
+        }
+        if clauses.is_empty() {
+            return Err(self.err());
+        }
+        let output = self.parse_output()?;
+        Ok(Merge {
+            with,
+            target,
+            alias,
+            source,
+            on,
+            clauses,
+            output,
+        })
+    }
+
+    /// `UPDATE [TOP (n)] target [WITH (hints)] SET assignment, … [OUTPUT …]
+    /// [FROM …] [WHERE …]`.
+    pub(crate) fn parse_update(&mut self, with: Option<WithClause>) -> PResult<Update> {
+        self.expect_kw("UPDATE")?;
+        let top = self.parse_top()?;
+        let target = self.parse_dml_target()?;
+        let hints = self.parse_table_hints()?;
+        self.expect_kw("SET")?;
+        let assignments = self.parse_assignments()?;
         let output = self.parse_output()?;
         let from = if self.eat_kw("FROM") {
             self.comma_list(|p| p.parse_table_with_joins())?
