@@ -1140,6 +1140,14 @@ impl Executor {
                     _ => Value::Null,
                 },
             },
+            "ISJSON" => crate::json::isjson(&v0),
+            "JSON_VALUE" => crate::json::json_value(&v0, vals.get(1).unwrap_or(&Value::Null))?,
+            "JSON_QUERY" => crate::json::json_query(&v0, vals.get(1))?,
+            "JSON_MODIFY" => crate::json::json_modify(
+                &v0,
+                vals.get(1).unwrap_or(&Value::Null),
+                vals.get(2).unwrap_or(&Value::Null),
+            )?,
             // CHOOSE(i, a, b, …): the i-th value (1-based), NULL when out of range.
             "CHOOSE" => match as_i64(&v0)? {
                 Some(i) if i >= 1 => vals.get(i as usize).cloned().unwrap_or(Value::Null),

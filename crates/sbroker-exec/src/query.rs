@@ -445,9 +445,13 @@ impl Executor {
                 expr,
                 alias,
                 columns,
+                json_schema,
             } => {
                 let ctx = outer.copied().unwrap_or(RowCtx::EMPTY);
-                let rel = self.table_function(expr, &ctx, columns)?;
+                let rel = match self.builtin_table_function(expr, &ctx, json_schema)? {
+                    Some(r) => r,
+                    None => self.table_function(expr, &ctx, columns)?,
+                };
                 Ok(match alias {
                     Some(a) => rel.qualify(&a.value),
                     None => rel,
@@ -664,9 +668,10 @@ impl Executor {
         self.ctes.truncate(ctes_before);
         self.xml_namespaces.truncate(ns_before);
         let rel = result?;
-        match &q.for_xml {
-            Some(fx) => for_xml(&rel, fx),
-            None => Ok(rel),
+        match (&q.for_xml, &q.for_json) {
+            (Some(fx), _) => for_xml(&rel, fx),
+            (None, Some(fj)) => crate::json::for_json(&rel, fj),
+            (None, None) => Ok(rel),
         }
     }
 

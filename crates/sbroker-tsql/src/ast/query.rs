@@ -50,6 +50,35 @@ pub struct Query {
     pub fetch: Option<Expr>,
     /// `FOR XML …`.
     pub for_xml: Option<ForXml>,
+    /// `FOR JSON …`.
+    pub for_json: Option<ForJson>,
+}
+
+/// `FOR JSON { PATH | AUTO } [, ROOT ('name')] [, INCLUDE_NULL_VALUES]
+/// [, WITHOUT_ARRAY_WRAPPER]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForJson {
+    /// `PATH` (true) or `AUTO`.
+    pub path: bool,
+    /// `ROOT`, with its optional name.
+    pub root: Option<Option<String>>,
+    /// `INCLUDE_NULL_VALUES`.
+    pub include_nulls: bool,
+    /// `WITHOUT_ARRAY_WRAPPER`.
+    pub without_array_wrapper: bool,
+}
+
+/// A column of `OPENJSON(…) WITH ( name type ['path'] [AS JSON], … )`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonColumn {
+    /// Column name.
+    pub name: Ident,
+    /// Column type.
+    pub data_type: super::DataType,
+    /// JSON path (default `$.name`).
+    pub path: Option<String>,
+    /// `AS JSON`: the column holds an object or array as JSON text.
+    pub as_json: bool,
 }
 
 /// Set operators.
@@ -265,6 +294,8 @@ pub enum TableSource {
         alias: Option<Ident>,
         /// Column aliases.
         columns: Vec<Ident>,
+        /// `OPENJSON(…) WITH ( … )` schema (empty otherwise).
+        json_schema: Vec<JsonColumn>,
     },
     /// `( source [join …] )` — a parenthesised join.
     Nested(Box<TableWithJoins>),

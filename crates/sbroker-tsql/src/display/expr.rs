@@ -262,6 +262,20 @@ impl Display for Query {
         if let Some(x) = &self.for_xml {
             write!(f, " {x}")?;
         }
+        if let Some(j) = &self.for_json {
+            write!(f, " FOR JSON {}", if j.path { "PATH" } else { "AUTO" })?;
+            match &j.root {
+                Some(Some(n)) => write!(f, ", ROOT ({})", q(n))?,
+                Some(None) => f.write_str(", ROOT")?,
+                None => {}
+            }
+            if j.include_nulls {
+                f.write_str(", INCLUDE_NULL_VALUES")?;
+            }
+            if j.without_array_wrapper {
+                f.write_str(", WITHOUT_ARRAY_WRAPPER")?;
+            }
+        }
         Ok(())
     }
 }
@@ -456,8 +470,25 @@ impl Display for TableSource {
                 expr,
                 alias,
                 columns,
+                json_schema,
             } => {
                 write!(f, "{expr}")?;
+                if !json_schema.is_empty() {
+                    let cols: Vec<String> = json_schema
+                        .iter()
+                        .map(|c| {
+                            let mut s = format!("{} {}", c.name, c.data_type);
+                            if let Some(p) = &c.path {
+                                s.push_str(&format!(" {}", q(p)));
+                            }
+                            if c.as_json {
+                                s.push_str(" AS JSON");
+                            }
+                            s
+                        })
+                        .collect();
+                    write!(f, " WITH ({})", cols.join(", "))?;
+                }
                 write_alias(f, alias, columns)
             }
             TableSource::Nested(t) => write!(f, "({t})"),

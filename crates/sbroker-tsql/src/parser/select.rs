@@ -122,6 +122,7 @@ impl Parser<'_> {
             offset: None,
             fetch: None,
             for_xml: None,
+            for_json: None,
         };
         if self.eat_kws(&["ORDER", "BY"]) {
             q.order_by = self.comma_list(|p| p.parse_order_by_item())?;
@@ -144,6 +145,39 @@ impl Parser<'_> {
         }
         if self.is_kw("FOR") && self.is_kw_at(1, "XML") {
             q.for_xml = Some(self.parse_for_xml()?);
+        } else if self.is_kw("FOR") && self.is_kw_at(1, "JSON") {
+            self.pos += 2;
+            let path = if self.eat_kw("PATH") {
+                true
+            } else {
+                self.expect_kw("AUTO")?;
+                false
+            };
+            let mut fj = ForJson {
+                path,
+                root: None,
+                include_nulls: false,
+                without_array_wrapper: false,
+            };
+            while self.eat_sym(Sym::Comma) {
+                if self.eat_kw("ROOT") {
+                    let name = if self.eat_sym(Sym::LParen) {
+                        let n = self.parse_string()?;
+                        self.expect_sym(Sym::RParen)?;
+                        Some(n)
+                    } else {
+                        None
+                    };
+                    fj.root = Some(name);
+                } else if self.eat_kw("INCLUDE_NULL_VALUES") {
+                    fj.include_nulls = true;
+                } else if self.eat_kw("WITHOUT_ARRAY_WRAPPER") {
+                    fj.without_array_wrapper = true;
+                } else {
+                    return Err(self.err());
+                }
+            }
+            q.for_json = Some(fj);
         }
         Ok(q)
     }
@@ -518,12 +552,35 @@ impl Parser<'_> {
         if !matches!(expr, Expr::Function(_) | Expr::MethodCall { .. }) {
             return Err(self.err());
         }
+        // OPENJSON(…) WITH ( name type ['path'] [AS JSON], … ).
+        let mut json_schema = Vec::new();
+        if self.is_kw("WITH") && self.is_sym_at(1, Sym::LParen) {
+            self.pos += 2;
+            json_schema = self.comma_list(|p| {
+                let name = p.parse_ident()?;
+                let data_type = p.parse_data_type()?;
+                let path = if matches!(p.peek(), Tok::Str { .. }) {
+                    Some(p.parse_string()?)
+                } else {
+                    None
+                };
+                let as_json = p.eat_kws(&["AS", "JSON"]);
+                Ok(JsonColumn {
+                    name,
+                    data_type,
+                    path,
+                    as_json,
+                })
+            })?;
+            self.expect_sym(Sym::RParen)?;
+        }
         let alias = self.parse_table_alias()?;
         let columns = self.parse_opt_alias_columns(alias.is_some())?;
         Ok(TableSource::Function {
             expr,
             alias,
             columns,
+            json_schema,
         })
     }
 
