@@ -721,7 +721,7 @@ impl Executor {
         }
         let is_date_fn = matches!(
             name.as_str(),
-            "DATEADD" | "DATEDIFF" | "DATEPART" | "DATENAME"
+            "DATEADD" | "DATEDIFF" | "DATEDIFF_BIG" | "DATEPART" | "DATENAME"
         );
         for (i, a) in f.args.iter().enumerate() {
             // The first argument of the date functions is a datepart keyword, not an expression.
@@ -1140,6 +1140,32 @@ impl Executor {
                     _ => Value::Null,
                 },
             },
+            // TRANSLATE(text, from, to): each character of `from` becomes the one at the same
+            // position of `to` (error 9828 when their lengths differ).
+            "TRANSLATE" => match (
+                as_string(&v0)?,
+                as_string(&v1)?,
+                as_string(vals.get(2).unwrap_or(&Value::Null))?,
+            ) {
+                (Some(t), Some(from), Some(to)) => {
+                    let from: Vec<char> = from.chars().collect();
+                    let to: Vec<char> = to.chars().collect();
+                    if from.len() != to.len() {
+                        return Err(ServerError::new(
+                            9828,
+                            "The second and third arguments of the TRANSLATE built-in function must contain an equal number of characters.",
+                        ));
+                    }
+                    let out: String = t
+                        .chars()
+                        .map(|c| from.iter().position(|f| *f == c).map_or(c, |i| to[i]))
+                        .collect();
+                    same_string_kind(&v0, out)
+                }
+                _ => Value::Null,
+            },
+            "HASHBYTES" => crate::json::hashbytes(&v0, &v1)?,
+            "FORMAT" => crate::format::format(&v0, &v1)?,
             "ISJSON" => crate::json::isjson(&v0),
             "JSON_VALUE" => crate::json::json_value(&v0, vals.get(1).unwrap_or(&Value::Null))?,
             "JSON_QUERY" => crate::json::json_query(&v0, vals.get(1))?,
@@ -1220,7 +1246,7 @@ impl Executor {
                 Ok(Value::Guid(h)) => Value::NVarChar(self.session.transmission_status(h)),
                 _ => Value::NVarChar(String::new()),
             },
-            "DATEADD" | "DATEDIFF" | "DATEPART" | "DATENAME" => {
+            "DATEADD" | "DATEDIFF" | "DATEDIFF_BIG" | "DATEPART" | "DATENAME" => {
                 let part = f.args.first().map(datepart_name).unwrap_or_default();
                 return crate::query::date_function(&name, &part, &v1, &v2);
             }

@@ -13,6 +13,7 @@ pub mod activation;
 mod alter_table;
 mod broker_stmt;
 mod expr;
+mod format;
 mod json;
 mod merge;
 mod modules;

@@ -1671,7 +1671,7 @@ pub(crate) fn date_function(
                 _ => Value::DateTime(sbroker_types::datetime::round_datetime(r)),
             })
         }
-        "DATEDIFF" => {
+        "DATEDIFF" | "DATEDIFF_BIG" => {
             let (Some(x), Some(y)) = (to_datetime(a)?, to_datetime(b)?) else {
                 return Ok(Value::Null);
             };
@@ -1692,6 +1692,9 @@ pub(crate) fn date_function(
                 "microsecond" => (y - x).num_microseconds().unwrap_or(i64::MAX),
                 _ => (y - x).num_nanoseconds().unwrap_or(i64::MAX),
             };
+            if name == "DATEDIFF_BIG" {
+                return Ok(Value::BigInt(v));
+            }
             i32::try_from(v).map(Value::Int).map_err(|_| {
                 ServerError::new(535, "The datediff function resulted in an overflow.")
             })
