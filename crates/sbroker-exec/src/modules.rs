@@ -614,3 +614,127 @@ impl Executor {
         Ok(Some(rel))
     }
 }
+
+/// Engine object kind of user-defined types (CREATE TYPE).
+pub const KIND_TYPE: &str = "TYPE";
+
+/// A user-defined type: an alias of a system type, or a table type.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredType {
+    pub schema: String,
+    pub name: String,
+    /// Alias type: the base type.
+    pub alias: Option<tables::StoredType>,
+    /// Alias type: NOT NULL.
+    pub not_null: bool,
+    /// Table type: its definition.
+    pub table: Option<TableDef>,
+}
+
+impl Executor {
+    /// CREATE TYPE.
+    pub(crate) fn create_type(&mut self, t: &ast::CreateType) -> Result<(), ServerError> {
+        let (db, schema, name) = self.split_name(&t.name)?;
+        let schema = schema.unwrap_or_else(|| "dbo".into());
+        let key = tables::table_key(&schema, &name);
+        if self.load_user_type(db, &key).is_some()
+            || crate::expr::sql_type_of(
+                &ast::DataType {
+                    name: ast::ObjectName::single(ast::Ident::new(&name)),
+                    params: ast::TypeParams::None,
+                },
+                false,
+            )
+            .is_ok()
+        {
+            return Err(ServerError::new(
+                219,
+                format!(
+                    "The type '{schema}.{name}' already exists, or you do not have permission to create it."
+                ),
+            ));
+        }
+        let stored = match (&t.base, &t.table) {
+            (Some((dt, nullable)), _) => {
+                crate::expr::sql_type_of(dt, false)?;
+                StoredType {
+                    schema: schema.clone(),
+                    name: name.clone(),
+                    alias: Some(crate::stmt::type_to_stored(dt)),
+                    not_null: *nullable == Some(false),
+                    table: None,
+                }
+            }
+            (None, Some((cols, cons))) => StoredType {
+                schema: schema.clone(),
+                name: name.clone(),
+                alias: None,
+                not_null: false,
+                table: Some(crate::stmt::columns_to_def(
+                    cols, cons, &name, &schema, 0, 0,
+                )?),
+            },
+            (None, None) => return Err(ServerError::new(102, "Incorrect syntax near 'TYPE'.")),
+        };
+        let bytes =
+            serde_json::to_vec(&stored).map_err(|e| ServerError::new(40000, e.to_string()))?;
+        self.session.put_object(db, KIND_TYPE, &key, Some(bytes))
+    }
+
+    /// DROP TYPE.
+    pub(crate) fn drop_type(
+        &mut self,
+        name: &ast::ObjectName,
+        if_exists: bool,
+    ) -> Result<(), ServerError> {
+        let (db, schema, obj) = self.split_name(name)?;
+        let key = tables::table_key(schema.as_deref().unwrap_or("dbo"), &obj);
+        if self.load_user_type(db, &key).is_some() {
+            return self.session.put_object(db, KIND_TYPE, &key, None);
+        }
+        if if_exists {
+            return Ok(());
+        }
+        Err(ServerError::new(
+            218,
+            format!(
+                "Could not find the type '{obj}' because it does not exist or you do not have permission."
+            ),
+        ))
+    }
+
+    fn load_user_type(&self, db: i32, key: &str) -> Option<StoredType> {
+        self.session.with_state(|st| {
+            st.db(db)
+                .and_then(|d| d.objects.get(&(KIND_TYPE.to_string(), key.to_string())))
+                .and_then(|v| serde_json::from_slice(v).ok())
+        })
+    }
+
+    /// The user-defined type a declaration names, if it is one (system types are `None`).
+    pub(crate) fn user_type(&self, dt: &ast::DataType) -> Option<StoredType> {
+        let db = self.session.database_id();
+        let name = dt.name.name()?.value.clone();
+        let schema = dt
+            .name
+            .schema()
+            .map_or_else(|| "dbo".to_string(), |s| s.value.clone());
+        if dt.name.parts.len() == 1 && crate::expr::sql_type_of(dt, false).is_ok() {
+            return None;
+        }
+        self.load_user_type(db, &tables::table_key(&schema, &name))
+    }
+
+    /// The SQL type of a declaration, resolving alias types.
+    pub(crate) fn declared_type(
+        &self,
+        dt: &ast::DataType,
+    ) -> Result<sbroker_types::SqlType, ServerError> {
+        match self.user_type(dt) {
+            Some(StoredType {
+                alias: Some(base), ..
+            }) => base.sql_type(),
+            _ => crate::expr::sql_type_of(dt, false),
+        }
+    }
+}

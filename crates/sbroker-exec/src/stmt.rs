@@ -485,7 +485,34 @@ impl Executor {
                         self.cursors.remove(&v.name.to_ascii_lowercase());
                         continue;
                     }
-                    let ty = sql_type_of(&v.data_type, false)?;
+                    // A table type: the variable is a table variable of that shape.
+                    if let Some(crate::modules::StoredType {
+                        table: Some(def), ..
+                    }) = self.user_type(&v.data_type)
+                    {
+                        let key = v.name.to_ascii_lowercase();
+                        let node = std::ptr::from_ref(v) as usize;
+                        let frame = self
+                            .frames
+                            .last_mut()
+                            .ok_or_else(|| ServerError::new(137, "no scope"))?;
+                        if frame.declared_by.get(&key) == Some(&node) {
+                            continue;
+                        }
+                        if frame.vars.contains_key(&key) {
+                            return Err(ServerError::new(
+                                134,
+                                format!(
+                                    "The variable name '{}' has already been declared. Variable names must be unique within a query batch or stored procedure.",
+                                    v.name
+                                ),
+                            ));
+                        }
+                        frame.declared_by.insert(key.clone(), node);
+                        frame.vars.insert(key, Var::Table(MemTable::new(def)));
+                        continue;
+                    }
+                    let ty = self.declared_type(&v.data_type)?;
                     let key = v.name.to_ascii_lowercase();
                     let node = std::ptr::from_ref(v) as usize;
                     let init = match &v.init {
@@ -800,6 +827,7 @@ impl Executor {
             }
             StmtKind::CreateProcedure(p) => self.create_procedure(p, k)?,
             StmtKind::CreateTable(t) => self.create_table(t)?,
+            StmtKind::CreateType(t) => self.create_type(t)?,
             StmtKind::Drop(d) => self.exec_drop(d)?,
             StmtKind::CreateSchema {
                 name,
@@ -1851,11 +1879,7 @@ impl Executor {
                 }
                 ast::DropKind::Login => self.session.drop_login(&obj)?,
                 ast::DropKind::Index => self.drop_index(name, d.on.as_ref(), d.if_exists)?,
-                _ => {
-                    if !d.if_exists {
-                        return Err(drop_missing("object", &obj));
-                    }
-                }
+                ast::DropKind::Type => self.drop_type(name, d.if_exists)?,
             }
         }
         Ok(())
@@ -2119,7 +2143,38 @@ impl Executor {
         };
         let mut outputs: Vec<(String, String)> = Vec::new();
         for (i, param) in p.params.iter().enumerate() {
-            let ty = sql_type_of(&param.data_type, false)?;
+            // A table-valued parameter: a copy of the caller's table variable.
+            if let Some(crate::modules::StoredType {
+                table: Some(def), ..
+            }) = self.user_type(&param.data_type)
+            {
+                let given = args
+                    .iter()
+                    .find(|a| {
+                        a.name
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(&param.name))
+                    })
+                    .or_else(|| args.get(i).filter(|a| a.name.is_none()));
+                let table = match given.map(|a| &a.value) {
+                    Some(Expr::Variable(v)) => self.table_var(v)?.clone(),
+                    Some(_) => {
+                        return Err(ServerError::new(
+                            206,
+                            format!(
+                                "Operand type clash: the table-valued parameter '{}' needs a table variable.",
+                                param.name
+                            ),
+                        ));
+                    }
+                    None => MemTable::new(def),
+                };
+                frame
+                    .vars
+                    .insert(param.name.to_ascii_lowercase(), Var::Table(table));
+                continue;
+            }
+            let ty = self.declared_type(&param.data_type)?;
             let given = args
                 .iter()
                 .find(|a| {

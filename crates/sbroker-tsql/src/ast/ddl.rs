@@ -638,3 +638,14 @@ impl GenericOption {
         matches!(self.value, Some(OptionValue::On))
     }
 }
+
+/// `CREATE TYPE [schema.]name { FROM base_type [NULL | NOT NULL] | AS TABLE ( … ) }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateType {
+    /// Type name.
+    pub name: ObjectName,
+    /// Alias type: the base type and its nullability.
+    pub base: Option<(DataType, Option<bool>)>,
+    /// Table type: columns and constraints.
+    pub table: Option<(Vec<ColumnDef>, Vec<TableConstraint>)>,
+}

@@ -398,6 +398,8 @@ pub enum StmtKind {
     CreateView(Box<CreateView>),
     /// `CREATE TABLE name ( … ) [ON filegroup]`.
     CreateTable(Box<CreateTable>),
+    /// `CREATE TYPE …` (alias or table type).
+    CreateType(Box<CreateType>),
     /// `ALTER TABLE name { ADD … | DROP COLUMN … | DROP CONSTRAINT … }`.
     AlterTable(Box<AlterTable>),
     /// `CREATE [UNIQUE] [CLUSTERED | NONCLUSTERED] INDEX …`.

@@ -544,6 +544,22 @@ impl Display for StmtKind {
                 }
                 Ok(())
             }
+            StmtKind::CreateType(t) => {
+                write!(f, "CREATE TYPE {}", t.name)?;
+                if let Some((dt, nullable)) = &t.base {
+                    write!(f, " FROM {dt}")?;
+                    match nullable {
+                        Some(true) => f.write_str(" NULL")?,
+                        Some(false) => f.write_str(" NOT NULL")?,
+                        None => {}
+                    }
+                }
+                if let Some((cols, cons)) = &t.table {
+                    f.write_str(" AS TABLE ")?;
+                    write_elements(f, cols, cons)?;
+                }
+                Ok(())
+            }
             StmtKind::AlterTable(t) => {
                 write!(f, "ALTER TABLE {} ", t.name)?;
                 match t.with_check {

@@ -22,6 +22,32 @@ impl Parser<'_> {
                 self.parse_module(CreateMode::Create)
             }
             "TABLE" => self.parse_create_table(),
+            "TYPE" => {
+                self.pos += 1;
+                let name = self.parse_object_name()?;
+                if self.eat_kw("FROM") {
+                    let dt = self.parse_data_type()?;
+                    let nullable = if self.eat_kw("NULL") {
+                        Some(true)
+                    } else if self.eat_kws(&["NOT", "NULL"]) {
+                        Some(false)
+                    } else {
+                        None
+                    };
+                    return Ok(StmtKind::CreateType(Box::new(CreateType {
+                        name,
+                        base: Some((dt, nullable)),
+                        table: None,
+                    })));
+                }
+                self.expect_kws(&["AS", "TABLE"])?;
+                let (columns, constraints) = self.parse_table_elements()?;
+                Ok(StmtKind::CreateType(Box::new(CreateType {
+                    name,
+                    base: None,
+                    table: Some((columns, constraints)),
+                })))
+            }
             "ASSEMBLY" => {
                 self.pos += 1;
                 let name = self.parse_ident()?;
