@@ -13,6 +13,16 @@ use crate::query::TableRef;
 use crate::stmt::{columns_to_def, parse_expr};
 use crate::tables::{self, NamedConstraint, TableDef};
 
+/// A column's index; 1911 when the table has no such column.
+fn column_of(def: &TableDef, name: &str) -> Result<usize, ServerError> {
+    def.column_index(name).ok_or_else(|| {
+        ServerError::new(
+            1911,
+            format!("Column name '{name}' does not exist in the target table or view."),
+        )
+    })
+}
+
 fn not_a_constraint(name: &str) -> ServerError {
     ServerError::new(
         3728,
@@ -292,15 +302,7 @@ impl Executor {
                 }
                 let mut pk = Vec::new();
                 for ic in columns {
-                    let i = def.column_index(&ic.name.value).ok_or_else(|| {
-                        ServerError::new(
-                            1911,
-                            format!(
-                                "Column name '{}' does not exist in the target table or view.",
-                                ic.name.value
-                            ),
-                        )
-                    })?;
+                    let i = column_of(&def, &ic.name.value)?;
                     pk.push(i);
                 }
                 def.primary_key = pk;
@@ -313,15 +315,7 @@ impl Executor {
             ast::TableConstraintKind::Unique { clustered, columns } => {
                 let mut cols = Vec::new();
                 for ic in columns {
-                    let i = def.column_index(&ic.name.value).ok_or_else(|| {
-                        ServerError::new(
-                            1911,
-                            format!(
-                                "Column name '{}' does not exist in the target table or view.",
-                                ic.name.value
-                            ),
-                        )
-                    })?;
+                    let i = column_of(&def, &ic.name.value)?;
                     cols.push(def.columns[i].name.clone());
                 }
                 def.indexes.push(tables::IndexDef {
@@ -336,15 +330,7 @@ impl Executor {
                 });
             }
             ast::TableConstraintKind::Default { value, column } => {
-                let i = def.column_index(&column.value).ok_or_else(|| {
-                    ServerError::new(
-                        1911,
-                        format!(
-                            "Column name '{}' does not exist in the target table or view.",
-                            column.value
-                        ),
-                    )
-                })?;
+                let i = column_of(&def, &column.value)?;
                 if let Some(c) = def.columns.get_mut(i) {
                     if c.default.is_some() {
                         return Err(ServerError::new(
@@ -468,15 +454,7 @@ impl Executor {
         }
         let mut columns = Vec::new();
         for c in &i.columns {
-            let idx = def.column_index(&c.name.value).ok_or_else(|| {
-                ServerError::new(
-                    1911,
-                    format!(
-                        "Column name '{}' does not exist in the target table or view.",
-                        c.name.value
-                    ),
-                )
-            })?;
+            let idx = column_of(&def, &c.name.value)?;
             columns.push(def.columns[idx].name.clone());
         }
         let ix = tables::IndexDef {

@@ -490,26 +490,7 @@ impl Executor {
                         table: Some(def), ..
                     }) = self.user_type(&v.data_type)
                     {
-                        let key = v.name.to_ascii_lowercase();
-                        let node = std::ptr::from_ref(v) as usize;
-                        let frame = self
-                            .frames
-                            .last_mut()
-                            .ok_or_else(|| ServerError::new(137, "no scope"))?;
-                        if frame.declared_by.get(&key) == Some(&node) {
-                            continue;
-                        }
-                        if frame.vars.contains_key(&key) {
-                            return Err(ServerError::new(
-                                134,
-                                format!(
-                                    "The variable name '{}' has already been declared. Variable names must be unique within a query batch or stored procedure.",
-                                    v.name
-                                ),
-                            ));
-                        }
-                        frame.declared_by.insert(key.clone(), node);
-                        frame.vars.insert(key, Var::Table(MemTable::new(def)));
+                        self.declare_table_var(&v.name, std::ptr::from_ref(v) as usize, def)?;
                         continue;
                     }
                     let ty = self.declared_type(&v.data_type)?;
@@ -547,27 +528,7 @@ impl Executor {
             }
             StmtKind::DeclareTable(t) => {
                 let def = columns_to_def(&t.columns, &t.constraints, &t.name, "dbo", 0, 0)?;
-                let key = t.name.to_ascii_lowercase();
-                let node = std::ptr::from_ref(t.as_ref()) as usize;
-                let frame = self
-                    .frames
-                    .last_mut()
-                    .ok_or_else(|| ServerError::new(137, "no scope"))?;
-                if frame.declared_by.get(&key) == Some(&node) {
-                    // Re-running the DECLARE in a loop keeps the table's rows.
-                    return Ok(Flow::Next);
-                }
-                if frame.vars.contains_key(&key) {
-                    return Err(ServerError::new(
-                        134,
-                        format!(
-                            "The variable name '{}' has already been declared. Variable names must be unique within a query batch or stored procedure.",
-                            t.name
-                        ),
-                    ));
-                }
-                frame.declared_by.insert(key.clone(), node);
-                frame.vars.insert(key, Var::Table(MemTable::new(def)));
+                self.declare_table_var(&t.name, std::ptr::from_ref(t.as_ref()) as usize, def)?;
             }
             StmtKind::DeclareCursor(c) | StmtKind::SetCursor(c) => {
                 self.cursors.insert(
@@ -1434,6 +1395,35 @@ impl Executor {
                 ty,
             })
             .collect())
+    }
+
+    /// DECLARE of a table variable (`@t TABLE (…)` or `@t table_type`): re-running the same
+    /// DECLARE in a loop keeps the rows; another DECLARE of the name is error 134.
+    fn declare_table_var(
+        &mut self,
+        name: &str,
+        node: usize,
+        def: TableDef,
+    ) -> Result<(), ServerError> {
+        let key = name.to_ascii_lowercase();
+        let frame = self
+            .frames
+            .last_mut()
+            .ok_or_else(|| ServerError::new(137, "no scope"))?;
+        if frame.declared_by.get(&key) == Some(&node) {
+            return Ok(());
+        }
+        if frame.vars.contains_key(&key) {
+            return Err(ServerError::new(
+                134,
+                format!(
+                    "The variable name '{name}' has already been declared. Variable names must be unique within a query batch or stored procedure."
+                ),
+            ));
+        }
+        frame.declared_by.insert(key.clone(), node);
+        frame.vars.insert(key, Var::Table(MemTable::new(def)));
+        Ok(())
     }
 
     /// `SET col = expr, @v = expr, …` of UPDATE and MERGE applied to one row: the new row

@@ -9,14 +9,14 @@ use crate::Executor;
 use crate::query::{Relation, col, nvarchar};
 use crate::tables::{KIND_PROC, KIND_TABLE, TableDef, datetime_or_sentinel, ts_to_datetime};
 
-fn rel(cols: &[(&str, SqlType)], rows: Vec<Vec<Value>>) -> Relation {
+pub(crate) fn rel(cols: &[(&str, SqlType)], rows: Vec<Vec<Value>>) -> Relation {
     Relation {
         cols: cols.iter().map(|(n, t)| col(n, *t)).collect(),
         rows,
     }
 }
 
-fn s(v: &str) -> Value {
+pub(crate) fn s(v: &str) -> Value {
     Value::NVarChar(v.to_string())
 }
 
@@ -28,7 +28,7 @@ fn b(v: bool) -> Value {
     Value::Bit(v)
 }
 
-fn sysname() -> SqlType {
+pub(crate) fn sysname() -> SqlType {
     SqlType::NVarChar(StrLen::Len(128))
 }
 

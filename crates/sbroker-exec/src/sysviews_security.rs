@@ -6,28 +6,23 @@ use sbroker_engine::security::{self as sec, FIXED_SERVER_PRINCIPALS, MASTER_KEY_
 use sbroker_engine::state::State;
 use sbroker_types::{SqlType, StrLen, Value};
 
-use crate::query::{Relation, col, nvarchar};
+use crate::query::{Relation, nvarchar};
+use crate::sysviews::{rel, s, sysname};
 use crate::tables::ts_to_datetime;
 
 const MASTER_DB: i32 = 1;
-
-fn rel(cols: &[(&str, SqlType)], rows: Vec<Vec<Value>>) -> Relation {
-    Relation {
-        cols: cols.iter().map(|(n, t)| col(n, *t)).collect(),
-        rows,
-    }
-}
-
-fn s(v: &str) -> Value {
-    Value::NVarChar(v.to_string())
-}
 
 fn c(v: &str) -> Value {
     Value::VarChar(v.to_string())
 }
 
-fn sysname() -> SqlType {
-    SqlType::NVarChar(StrLen::Len(128))
+/// The user table definitions of a database.
+fn table_defs(d: &sbroker_engine::state::Db) -> Vec<crate::tables::TableDef> {
+    d.objects
+        .iter()
+        .filter(|((k, _), _)| k == crate::tables::KIND_TABLE)
+        .filter_map(|(_, v)| serde_json::from_slice(v).ok())
+        .collect()
 }
 
 fn varbinary(n: u32) -> SqlType {
@@ -660,13 +655,7 @@ pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> 
         }
         "sys.columns" => {
             let mut rows = Vec::new();
-            for ((kind, _), v) in &d.objects {
-                if kind != crate::tables::KIND_TABLE {
-                    continue;
-                }
-                let Ok(def) = serde_json::from_slice::<crate::tables::TableDef>(v) else {
-                    continue;
-                };
+            for def in table_defs(d) {
                 for (i, c) in def.columns.iter().enumerate() {
                     let Ok(ty) = c.ty.sql_type() else { continue };
                     let (sys_id, user_id, len, p, sc) = column_type_ids(&ty);
@@ -704,13 +693,7 @@ pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> 
         }
         "sys.indexes" => {
             let mut rows = Vec::new();
-            for ((kind, _), v) in &d.objects {
-                if kind != crate::tables::KIND_TABLE {
-                    continue;
-                }
-                let Ok(def) = serde_json::from_slice::<crate::tables::TableDef>(v) else {
-                    continue;
-                };
+            for def in table_defs(d) {
                 let pk_name = def
                     .constraints
                     .iter()
@@ -828,12 +811,7 @@ pub(crate) fn column_views(st: &State, db: i32, name: &str) -> Option<Relation> 
             ))
         }
         "sys.triggers" => {
-            let tables: Vec<crate::tables::TableDef> = d
-                .objects
-                .iter()
-                .filter(|((k, _), _)| k == crate::tables::KIND_TABLE)
-                .filter_map(|(_, v)| serde_json::from_slice(v).ok())
-                .collect();
+            let tables = table_defs(d);
             let mut rows = Vec::new();
             for ((kind, _), v) in &d.objects {
                 if kind != crate::modules::KIND_TRIGGER {
