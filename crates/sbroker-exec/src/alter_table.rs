@@ -302,7 +302,7 @@ impl Executor {
                 }
                 let mut pk = Vec::new();
                 for ic in columns {
-                    let i = column_of(&def, &ic.name.value)?;
+                    let i = column_of(def, &ic.name.value)?;
                     pk.push(i);
                 }
                 def.primary_key = pk;
@@ -315,7 +315,7 @@ impl Executor {
             ast::TableConstraintKind::Unique { clustered, columns } => {
                 let mut cols = Vec::new();
                 for ic in columns {
-                    let i = column_of(&def, &ic.name.value)?;
+                    let i = column_of(def, &ic.name.value)?;
                     cols.push(def.columns[i].name.clone());
                 }
                 def.indexes.push(tables::IndexDef {
@@ -330,7 +330,7 @@ impl Executor {
                 });
             }
             ast::TableConstraintKind::Default { value, column } => {
-                let i = column_of(&def, &column.value)?;
+                let i = column_of(def, &column.value)?;
                 if let Some(c) = def.columns.get_mut(i) {
                     if c.default.is_some() {
                         return Err(ServerError::new(
