@@ -12,11 +12,23 @@ AS
     INSERT INTO dbo.Log (Seq, Body) SELECT Seq, @tag + N':' + Body FROM @batch;
     SELECT COUNT(*) AS saved FROM @batch;
 GO
+CREATE PROCEDURE dbo.TouchBatch @batch dbo.MessageBatch READONLY
+AS
+    DELETE FROM @batch;
+GO
 DECLARE @b dbo.MessageBatch;
 INSERT INTO @b VALUES (1, N'first'), (2, N'second');
 EXEC dbo.SaveBatch @batch = @b, @tag = N'x';
 EXEC dbo.SaveBatch @b, N'y';
 SELECT Seq, Body FROM dbo.Log ORDER BY Body;
+-- A READONLY parameter cannot be changed (10700).
+BEGIN TRY
+    EXEC dbo.TouchBatch @b;
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER() AS error_number, ERROR_MESSAGE() AS message;
+END CATCH;
+SELECT COUNT(*) AS still_there FROM @b;
 -- The primary key of the table type holds in the variable.
 INSERT INTO @b VALUES (1, N'again');
 GO

@@ -100,6 +100,8 @@ pub(crate) struct Frame {
     pub(crate) declared_by: HashMap<String, usize>,
     /// Procedure name, for error reporting.
     pub(crate) procedure: Option<String>,
+    /// Table-valued parameters (READONLY) of this frame, lowercase.
+    pub(crate) readonly_tables: std::collections::HashSet<String>,
 }
 
 /// Control flow out of a statement.

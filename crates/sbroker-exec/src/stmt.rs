@@ -1097,9 +1097,26 @@ impl Executor {
             DmlTarget::Table(name) => self.table_ref(name),
             DmlTarget::Variable(v) => {
                 self.table_var(v)?;
+                self.writable_table_var(v)?;
                 Ok(TableRef::Var(v.clone()))
             }
         }
+    }
+
+    /// A READONLY table-valued parameter cannot be the target of INSERT, UPDATE, DELETE or
+    /// MERGE (10700).
+    pub(crate) fn writable_table_var(&self, v: &str) -> Result<(), ServerError> {
+        if self
+            .frames
+            .last()
+            .is_some_and(|f| f.readonly_tables.contains(&v.to_ascii_lowercase()))
+        {
+            return Err(ServerError::new(
+                10700,
+                format!("The table-valued parameter \"{v}\" is READONLY and cannot be modified."),
+            ));
+        }
+        Ok(())
     }
 
     /// Converts, fills defaults and identity, and checks NOT NULL and PRIMARY KEY.
@@ -1504,6 +1521,7 @@ impl Executor {
                         alias: Some(a),
                     } if a.value.eq_ignore_ascii_case(alias) => {
                         self.table_var(name)?;
+                        self.writable_table_var(name)?;
                         return Ok(TableRef::Var(name.clone()));
                     }
                     _ => {}
@@ -2159,6 +2177,11 @@ impl Executor {
                     }
                     None => MemTable::new(def),
                 };
+                if param.readonly {
+                    frame
+                        .readonly_tables
+                        .insert(param.name.to_ascii_lowercase());
+                }
                 frame
                     .vars
                     .insert(param.name.to_ascii_lowercase(), Var::Table(table));
