@@ -1166,6 +1166,14 @@ impl Executor {
             },
             "HASHBYTES" => crate::json::hashbytes(&v0, &v1)?,
             "FORMAT" => crate::format::format(&v0, &v1)?,
+            "SESSION_CONTEXT" => match as_string(&v0)? {
+                Some(k) => self
+                    .session_context
+                    .get(&k.to_ascii_lowercase())
+                    .map_or(Value::Null, |(v, _)| v.clone()),
+                None => Value::Null,
+            },
+            "CONTEXT_INFO" => self.context_info.clone().map_or(Value::Null, Value::Binary),
             "ISJSON" => crate::json::isjson(&v0),
             "JSON_VALUE" => crate::json::json_value(&v0, vals.get(1).unwrap_or(&Value::Null))?,
             "JSON_QUERY" => crate::json::json_query(&v0, vals.get(1))?,

@@ -151,6 +151,12 @@ pub struct Executor {
     /// written with, the table it is, and whether a FROM source matched it (that source
     /// then carries the row ids, see `query::ROWID`).
     pub(crate) dml_rowid: Option<query::DmlRowid>,
+    /// The table with SET IDENTITY_INSERT ON (its `TableRef::identity`), if any.
+    pub(crate) identity_insert: Option<String>,
+    /// SET CONTEXT_INFO.
+    pub(crate) context_info: Option<Vec<u8>>,
+    /// sp_set_session_context: key → (value, read-only).
+    pub(crate) session_context: HashMap<String, (Value, bool)>,
     /// WITH XMLNAMESPACES declarations in effect: (prefix or None for DEFAULT, uri).
     pub(crate) xml_namespaces: Vec<(Option<String>, String)>,
     /// Cursors by name.
@@ -204,6 +210,9 @@ impl Executor {
             line: 1,
             ctes: Vec::new(),
             dml_rowid: None,
+            identity_insert: None,
+            context_info: None,
+            session_context: HashMap::new(),
             xml_namespaces: Vec::new(),
             cursors: HashMap::new(),
             fetch_status: -1,

@@ -609,9 +609,49 @@ impl Executor {
                     }
                 }
             }
-            StmtKind::SetOptionValue { .. }
-            | StmtKind::SetTransactionIsolationLevel(_)
-            | StmtKind::SetIdentityInsert { .. } => {}
+            StmtKind::SetIdentityInsert { table, on } => {
+                let t = self.table_ref(table)?;
+                let (def, _) = self.table_rows(&t)?;
+                if !def.columns.iter().any(|c| c.identity.is_some()) {
+                    return Err(ServerError::new(
+                        8106,
+                        format!(
+                            "Table '{}' does not have the identity property. Cannot perform SET operation.",
+                            def.name
+                        ),
+                    ));
+                }
+                let key = t.identity();
+                if *on {
+                    if let Some(other) = &self.identity_insert
+                        && *other != key
+                    {
+                        return Err(ServerError::new(
+                            8107,
+                            format!(
+                                "IDENTITY_INSERT is already ON for another table. Cannot perform SET operation for table '{}'.",
+                                def.name
+                            ),
+                        ));
+                    }
+                    self.identity_insert = Some(key);
+                } else if self.identity_insert.as_deref() == Some(key.as_str()) {
+                    self.identity_insert = None;
+                }
+            }
+            StmtKind::SetOptionValue { option, value } if option == "CONTEXT_INFO" => {
+                self.context_info = match self.eval0(value)? {
+                    Value::Null => None,
+                    v => match v.cast(&SqlType::VarBinary(StrLen::Len(128)))? {
+                        Value::Binary(mut b) => {
+                            b.resize(128, 0);
+                            Some(b)
+                        }
+                        _ => None,
+                    },
+                };
+            }
+            StmtKind::SetOptionValue { .. } | StmtKind::SetTransactionIsolationLevel(_) => {}
             StmtKind::If {
                 condition,
                 then_stmt,
@@ -720,6 +760,15 @@ impl Executor {
             StmtKind::Revert => self.revert(),
             // sp_configure changes nothing here (trust mode), so there is nothing to apply.
             StmtKind::Reconfigure => {}
+            // Every COMMIT is already durable (fsync before it returns): nothing to flush.
+            StmtKind::Checkpoint => {}
+            // Cache-clearing commands have no state to act on; the rest are not modelled.
+            StmtKind::Dbcc { command, .. } => match command.as_str() {
+                "FREEPROCCACHE" | "DROPCLEANBUFFERS" | "FREESYSTEMCACHE" | "FREESESSIONCACHE" => {}
+                other => {
+                    return Err(unsupported(&format!("DBCC {other}")));
+                }
+            },
             StmtKind::EnableTrigger {
                 enable,
                 names,
@@ -1132,7 +1181,9 @@ impl Executor {
         let mut set = vec![false; def.columns.len()];
         for (i, v) in given {
             let ty = types.get(*i).cloned().unwrap_or(SqlType::Int);
-            if def.columns.get(*i).is_some_and(|c| c.identity.is_some()) {
+            if def.columns.get(*i).is_some_and(|c| c.identity.is_some())
+                && self.identity_insert.as_deref() != Some(t.identity().as_str())
+            {
                 return Err(ServerError::new(
                     544,
                     format!(
@@ -1149,6 +1200,23 @@ impl Executor {
             }
         }
         for (i, c) in def.columns.clone().iter().enumerate() {
+            if let Some((_, inc)) = c.identity
+                && set.get(i).copied().unwrap_or(false)
+            {
+                // IDENTITY_INSERT ON: the given value stands, and the next generated one
+                // comes after it.
+                let given = match row.get(i).map(|v| v.cast(&SqlType::BigInt)) {
+                    Some(Ok(Value::BigInt(n))) => n,
+                    _ => def.next_identity,
+                };
+                if (inc > 0 && given + inc > def.next_identity)
+                    || (inc < 0 && given + inc < def.next_identity)
+                {
+                    def.next_identity = given + inc;
+                }
+                self.last_identity = Some(given);
+                continue;
+            }
             if let Some((_, inc)) = c.identity {
                 let v = def.next_identity;
                 def.next_identity += inc;
@@ -2000,12 +2068,48 @@ impl Executor {
             }
             // Server configuration and logins: every session is sysadmin in trust mode, so
             // these have nothing to change here (docs/compatibility.md).
-            "sp_addlogin"
-            | "sp_adduser"
-            | "sp_grantdbaccess"
-            | "sp_configure"
-            | "sp_changedbowner"
-            | "sp_set_session_context" => 0,
+            "sp_addlogin" | "sp_adduser" | "sp_grantdbaccess" | "sp_configure"
+            | "sp_changedbowner" => 0,
+            "sp_set_session_context" => {
+                let key = self.proc_arg(&e.args, 0, "@key")?;
+                let value = match e
+                    .args
+                    .iter()
+                    .find(|a| {
+                        a.name
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case("@value"))
+                    })
+                    .or_else(|| e.args.get(1).filter(|a| a.name.is_none()))
+                {
+                    Some(a) => self.eval0(&a.value)?,
+                    None => Value::Null,
+                };
+                let read_only = match e
+                    .args
+                    .iter()
+                    .find(|a| {
+                        a.name
+                            .as_deref()
+                            .is_some_and(|n| n.eq_ignore_ascii_case("@read_only"))
+                    })
+                    .or_else(|| e.args.get(2).filter(|a| a.name.is_none()))
+                {
+                    Some(a) => matches!(self.eval0(&a.value)?.cast(&SqlType::Int)?, Value::Int(1)),
+                    None => false,
+                };
+                let k = key.to_ascii_lowercase();
+                if self.session_context.get(&k).is_some_and(|(_, ro)| *ro) {
+                    return Err(ServerError::new(
+                        15664,
+                        format!(
+                            "Cannot set key '{key}' in the session context. The key has been set as read_only for this session."
+                        ),
+                    ));
+                }
+                self.session_context.insert(k, (value, read_only));
+                0
+            }
             "sp_helptext" | "sp_help" | "sp_who" | "sp_who2" => 0,
             _ => self.call_user_proc(&name, &e.args, sink)?,
         };

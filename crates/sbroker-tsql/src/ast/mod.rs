@@ -338,6 +338,15 @@ pub enum StmtKind {
     Revert,
     /// `RECONFIGURE [WITH OVERRIDE]`.
     Reconfigure,
+    /// `CHECKPOINT [duration]`.
+    Checkpoint,
+    /// `DBCC command [( args )] [WITH options]`.
+    Dbcc {
+        /// The command, upper case (e.g. `FREEPROCCACHE`).
+        command: String,
+        /// Arguments.
+        args: Vec<expr::Expr>,
+    },
     /// `{ENABLE | DISABLE} TRIGGER {name [, …] | ALL} ON {table | DATABASE | ALL SERVER}`.
     EnableTrigger {
         /// ENABLE (true) or DISABLE.

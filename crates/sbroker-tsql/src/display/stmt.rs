@@ -397,6 +397,14 @@ impl Display for StmtKind {
             StmtKind::ExecuteAs(e) => write!(f, "EXECUTE AS {}", ExecAsStmt(e)),
             StmtKind::Revert => f.write_str("REVERT"),
             StmtKind::Reconfigure => f.write_str("RECONFIGURE"),
+            StmtKind::Checkpoint => f.write_str("CHECKPOINT"),
+            StmtKind::Dbcc { command, args } => {
+                write!(f, "DBCC {command}")?;
+                if !args.is_empty() {
+                    write!(f, " ({})", Commas(args))?;
+                }
+                Ok(())
+            }
             StmtKind::EnableTrigger {
                 enable,
                 names,

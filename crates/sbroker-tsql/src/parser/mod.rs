@@ -533,6 +533,33 @@ impl<'a> Parser<'a> {
                 }
                 Ok(StmtKind::Revert)
             }
+            "CHECKPOINT" => {
+                self.pos += 1;
+                if matches!(self.peek(), Tok::Number(_)) {
+                    self.pos += 1;
+                }
+                Ok(StmtKind::Checkpoint)
+            }
+            "DBCC" => {
+                self.pos += 1;
+                let command = self.word_upper_at(0).ok_or_else(|| self.err())?;
+                self.pos += 1;
+                let args = if self.eat_sym(Sym::LParen) {
+                    let a = if self.is_sym(Sym::RParen) {
+                        Vec::new()
+                    } else {
+                        self.comma_list(|p| p.parse_expr())?
+                    };
+                    self.expect_sym(Sym::RParen)?;
+                    a
+                } else {
+                    Vec::new()
+                };
+                if self.eat_kw("WITH") {
+                    self.comma_list(|p| p.parse_ident_any())?;
+                }
+                Ok(StmtKind::Dbcc { command, args })
+            }
             "RECONFIGURE" => {
                 self.pos += 1;
                 self.eat_kws(&["WITH", "OVERRIDE"]);
