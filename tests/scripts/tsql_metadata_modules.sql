@@ -53,3 +53,13 @@ SELECT Msg FROM dbo.JobLog;
 SELECT dbo.JobCount() AS jobs;
 DISABLE TRIGGER NoSuchTrigger ON DATABASE;
 GO
+-- sp_helptext shows a module's definition; sp_addlogin / sp_adduser make a login and its user.
+EXEC sp_helptext 'dbo.StartJob';
+EXEC sp_helptext 'dbo.NoSuchProc';
+GO
+EXEC sp_addlogin 'legacy_login', 'Legacy-pw-1';
+EXEC sp_adduser 'legacy_login', 'legacy_user';
+SELECT name FROM sys.server_principals WHERE name = 'legacy_login';
+SELECT name FROM sys.database_principals WHERE name = 'legacy_user';
+EXEC sp_adduser 'no_such_login';
+GO

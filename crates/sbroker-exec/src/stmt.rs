@@ -2066,10 +2066,58 @@ impl Executor {
                     .alter_role_member(&role, &member, short == "sp_addrolemember")?;
                 0
             }
-            // Server configuration and logins: every session is sysadmin in trust mode, so
-            // these have nothing to change here (docs/compatibility.md).
-            "sp_addlogin" | "sp_adduser" | "sp_grantdbaccess" | "sp_configure"
-            | "sp_changedbowner" => 0,
+            "sp_addlogin" => {
+                let login = self.proc_arg(&e.args, 0, "@loginame")?;
+                let password = self.proc_arg(&e.args, 1, "@passwd").unwrap_or_default();
+                let kind = sbroker_engine::security::LoginKind::Password(password);
+                self.session.create_login(&login, &kind)?;
+                0
+            }
+            "sp_adduser" | "sp_grantdbaccess" => {
+                let login = self.proc_arg(&e.args, 0, "@loginame")?;
+                let user = self
+                    .proc_arg(&e.args, 1, "@name_in_db")
+                    .unwrap_or_else(|_| login.clone());
+                if !self.session.login_exists(&login) {
+                    return Err(ServerError::new(
+                        15007,
+                        format!("'{login}' is not a valid login or you do not have permission."),
+                    ));
+                }
+                self.session.create_principal(&user, false, false)?;
+                0
+            }
+            // Server configuration and database ownership: every session is sysadmin in
+            // trust mode, so these have nothing to change here (docs/compatibility.md).
+            "sp_configure" | "sp_changedbowner" => 0,
+            "sp_helptext" => {
+                let name = self.proc_arg(&e.args, 0, "@objname")?;
+                let id = self.object_id(&name)?;
+                let db = self.session.database_id();
+                let text = id.and_then(|id| {
+                    self.session
+                        .with_state(|st| crate::sysviews::view_text(st, db, id))
+                });
+                let Some(text) = text else {
+                    return Err(ServerError::new(
+                        15009,
+                        format!(
+                            "The object '{name}' does not exist in database '{}' or is invalid for this operation.",
+                            self.session.database_name()
+                        ),
+                    ));
+                };
+                let rows: Vec<Vec<Value>> = text
+                    .split_inclusive('\n')
+                    .map(|l| vec![Value::NVarChar(l.to_string())])
+                    .collect();
+                let rel = Relation {
+                    cols: vec![col("Text", SqlType::NVarChar(StrLen::Len(255)))],
+                    rows,
+                };
+                emit(sink, &rel);
+                0
+            }
             "sp_set_session_context" => {
                 let key = self.proc_arg(&e.args, 0, "@key")?;
                 let value = match e
@@ -2110,7 +2158,8 @@ impl Executor {
                 self.session_context.insert(k, (value, read_only));
                 0
             }
-            "sp_helptext" | "sp_help" | "sp_who" | "sp_who2" => 0,
+            // Informational listings: accepted, no rows (docs/compatibility.md).
+            "sp_help" | "sp_who" | "sp_who2" => 0,
             _ => self.call_user_proc(&name, &e.args, sink)?,
         };
         if let Some(ret) = &e.return_status {

@@ -123,6 +123,18 @@ pub(crate) fn objects(st: &State, db: i32) -> Vec<ObjRow> {
     out
 }
 
+/// The definition of a module (procedure, function, trigger, view) by object id.
+pub(crate) fn view_text(st: &State, db: i32, id: i32) -> Option<String> {
+    crate::sysviews_security::column_views(st, db, "sys.sql_modules")?
+        .rows
+        .into_iter()
+        .find(|r| matches!(r.first(), Some(Value::Int(x)) if *x == id))
+        .and_then(|r| match r.into_iter().nth(1) {
+            Some(Value::NVarChar(t)) => Some(t),
+            _ => None,
+        })
+}
+
 /// Kind of the engine objects that record CREATE SCHEMA.
 pub(crate) const KIND_SCHEMA: &str = "SCHEMA";
 
