@@ -47,8 +47,9 @@ fn random_bytes(n: usize) -> Vec<u8> {
     v
 }
 
-fn crypto_error(what: &str) -> ServerError {
-    let _ = what;
+/// Error 15466 (SQL Server gives no detail either); `_what` names the failing step for
+/// readers of the code.
+fn crypto_error(_what: &str) -> ServerError {
     ServerError::new(15466, "An error occurred during decryption.")
 }
 

@@ -12,8 +12,7 @@ use crate::Executor;
 use crate::expr::{RowCtx, sql_type_of};
 use crate::query::{Relation, col};
 
-fn not_json(text: &str) -> ServerError {
-    let _ = text;
+fn not_json() -> ServerError {
     ServerError::new(13609, "JSON text is not properly formatted.")
 }
 
@@ -79,7 +78,7 @@ fn walk<'a>(doc: &'a Json, segs: &[Seg]) -> Option<&'a Json> {
 }
 
 fn parse_doc(text: &str) -> Result<Json, ServerError> {
-    serde_json::from_str(text).map_err(|_| not_json(text))
+    serde_json::from_str(text).map_err(|_| not_json())
 }
 
 /// A JSON scalar as T-SQL text (`true`/`false` for booleans).
@@ -363,10 +362,8 @@ impl Executor {
                             Value::Null
                         }
                     }
-                    Some(x) if c.as_json => {
-                        let _ = x;
-                        Value::Null
-                    }
+                    // AS JSON on a scalar gives NULL.
+                    Some(_) if c.as_json => Value::Null,
                     Some(x) => match scalar_text(x) {
                         Some(s) => Value::NVarChar(s).cast(ty)?,
                         None => Value::Null,

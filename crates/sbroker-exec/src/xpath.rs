@@ -355,7 +355,6 @@ impl Parser<'_> {
                 .starts_with(b"sql:variable") =>
             {
                 // The variable's SQL type decides: numbers compare as numbers.
-                let save = self.i;
                 self.name();
                 self.ws();
                 self.i += 1;
@@ -366,7 +365,6 @@ impl Parser<'_> {
                     self.i += 1;
                 }
                 let v = self.ex.get_var(&var)?;
-                let _ = save;
                 Ok(match v {
                     Value::Null => Operand::Str(String::new()),
                     Value::TinyInt(_)
