@@ -110,8 +110,47 @@ impl Executor {
                     }
                     def.columns.push(c.clone());
                 }
+                let (checks_before, indexes_before) = (def.constraints.len(), def.indexes.len());
+                let had_pk = !def.primary_key.is_empty();
                 for k in constraints {
                     self.add_constraint(&mut def, k)?;
+                }
+                // WITH CHECK (the default) checks the rows already there against the new
+                // CHECK, UNIQUE and PRIMARY KEY constraints (only those); WITH NOCHECK
+                // trusts them.
+                if a.with_check != Some(false) && !constraints.is_empty() {
+                    let probe = TableDef {
+                        constraints: def.constraints[checks_before..].to_vec(),
+                        indexes: def.indexes[indexes_before..].to_vec(),
+                        primary_key: if had_pk {
+                            Vec::new()
+                        } else {
+                            def.primary_key.clone()
+                        },
+                        ..def.clone()
+                    };
+                    for (n, (_, r)) in new_rows.iter().enumerate() {
+                        self.check_constraints(&probe, r, "ALTER TABLE")?;
+                        if let Err(e) = crate::stmt::check_unique(
+                            &probe,
+                            r,
+                            new_rows[n + 1..].iter().map(|(_, o)| o),
+                        ) {
+                            let dup = e
+                                .message
+                                .rsplit("The duplicate key value is ")
+                                .next()
+                                .unwrap_or("")
+                                .to_string();
+                            return Err(ServerError::new(
+                                1505,
+                                format!(
+                                    "The CREATE UNIQUE INDEX statement terminated because a duplicate key was found for the object name '{}.{}'. The duplicate key value is {dup}",
+                                    def.schema, def.name
+                                ),
+                            ));
+                        }
+                    }
                 }
                 let mut names = added.constraints;
                 names.retain(|n| {
@@ -248,9 +287,8 @@ impl Executor {
                     self.update_row(&t, id, r)?;
                 }
             }
-            ast::AlterTableAction::CheckConstraints { names, .. } => {
-                // CHECK and FOREIGN KEY constraints are recorded, not enforced (as in CREATE
-                // TABLE); the names must exist.
+            ast::AlterTableAction::CheckConstraints { check, names } => {
+                // CHECK constraints are enforced while enabled; FOREIGN KEYs are recorded.
                 for n in names {
                     if !def
                         .constraints
@@ -260,6 +298,14 @@ impl Executor {
                         return Err(not_a_constraint(&n.value));
                     }
                 }
+                for k in def.constraints.iter_mut() {
+                    if names.is_empty()
+                        || names.iter().any(|n| n.value.eq_ignore_ascii_case(&k.name))
+                    {
+                        k.disabled = !check;
+                    }
+                }
+                self.put_def(&t, &def)?;
             }
             ast::AlterTableAction::Triggers { enable, names } => {
                 self.enable_triggers(&t, &def, names, *enable)?;
@@ -358,10 +404,16 @@ impl Executor {
             || format!("{kind}__{}__{}", def.name, def.constraints.len() + 1),
             |n| n.value.clone(),
         );
+        let check = match &k.kind {
+            ast::TableConstraintKind::Check(e) => Some(e.to_string()),
+            _ => None,
+        };
         def.constraints.push(NamedConstraint {
             name,
             kind: kind.into(),
             column,
+            check,
+            disabled: false,
         });
         Ok(())
     }

@@ -174,6 +174,9 @@ impl Executor {
         for (id, _, new) in &updates {
             fin.insert(*id, new.clone());
         }
+        for (_, _, new) in &updates {
+            self.check_constraints(&def, new, "MERGE")?;
+        }
         for (id, _, new) in &updates {
             crate::stmt::check_unique(
                 &def,

@@ -186,6 +186,63 @@ fn unique_constraint_indexes(
     out
 }
 
+impl Executor {
+    /// CHECK constraints (enabled ones) on a row about to be written: a condition that is
+    /// false (not unknown) is error 547.
+    pub(crate) fn check_constraints(
+        &mut self,
+        def: &TableDef,
+        row: &[Value],
+        statement: &str,
+    ) -> Result<(), ServerError> {
+        let checks: Vec<crate::tables::NamedConstraint> = def
+            .constraints
+            .iter()
+            .filter(|k| k.check.is_some() && !k.disabled)
+            .cloned()
+            .collect();
+        if checks.is_empty() {
+            return Ok(());
+        }
+        let types = def.types()?;
+        let cols: Vec<RelCol> = def
+            .columns
+            .iter()
+            .zip(types)
+            .map(|(c, ty)| RelCol {
+                table: Some(def.name.to_ascii_lowercase()),
+                name: c.name.clone(),
+                ty,
+            })
+            .collect();
+        let ctx = RowCtx {
+            cols: &cols,
+            vals: row,
+            group: None,
+            outer: None,
+        };
+        for k in checks {
+            let e = parse_condition(k.check.as_deref().unwrap_or("1 = 1"))?;
+            if self.eval_pred(&e, &ctx)? == Some(false) {
+                let db = self.session.database_name();
+                let column = k
+                    .column
+                    .as_deref()
+                    .map(|c| format!(", column '{c}'"))
+                    .unwrap_or_default();
+                return Err(ServerError::new(
+                    547,
+                    format!(
+                        "The {statement} statement conflicted with the CHECK constraint \"{}\". The conflict occurred in database \"{db}\", table \"{}.{}\"{column}.",
+                        k.name, def.schema, def.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The keys a row must not share with another: (error number, message prefix, columns).
 fn unique_keys(def: &TableDef) -> Vec<(i32, String, Vec<usize>)> {
     let object = format!("{}.{}", def.schema, def.name);
@@ -297,10 +354,11 @@ fn named_constraints(
     };
     for c in cols {
         for k in &c.constraints {
-            let kind = match &k.kind {
-                ast::ColumnConstraintKind::PrimaryKey(_) => "PK",
-                ast::ColumnConstraintKind::Default(_) => "D",
-                ast::ColumnConstraintKind::Unique(_) => "UQ",
+            let (kind, check) = match &k.kind {
+                ast::ColumnConstraintKind::PrimaryKey(_) => ("PK", None),
+                ast::ColumnConstraintKind::Default(_) => ("D", None),
+                ast::ColumnConstraintKind::Unique(_) => ("UQ", None),
+                ast::ColumnConstraintKind::Check(e) => ("C", Some(e.to_string())),
                 _ => continue,
             };
             let name = k
@@ -310,7 +368,9 @@ fn named_constraints(
             out.push(crate::tables::NamedConstraint {
                 name,
                 kind: kind.into(),
-                column: (kind == "D").then(|| c.name.value.clone()),
+                column: matches!(kind, "D" | "C").then(|| c.name.value.clone()),
+                check,
+                disabled: false,
             });
         }
     }
@@ -318,6 +378,10 @@ fn named_constraints(
         let kind = kind_of(&k.kind);
         let column = match &k.kind {
             ast::TableConstraintKind::Default { column, .. } => Some(column.value.clone()),
+            _ => None,
+        };
+        let check = match &k.kind {
+            ast::TableConstraintKind::Check(e) => Some(e.to_string()),
             _ => None,
         };
         let name = k
@@ -328,6 +392,8 @@ fn named_constraints(
             name,
             kind: kind.into(),
             column,
+            check,
+            disabled: false,
         });
     }
     out
@@ -1246,6 +1312,7 @@ impl Executor {
             }
         }
         check_unique(def, &row, existing.iter().map(|(_, r)| r))?;
+        self.check_constraints(def, &row, "INSERT")?;
         let _ = t;
         Ok(row)
     }
@@ -1659,6 +1726,9 @@ impl Executor {
             news.push(new.clone());
             updated.push((id, new));
             n += 1;
+        }
+        for (_, new) in &updated {
+            self.check_constraints(&def, new, "UPDATE")?;
         }
         // Keys are checked on the table as the whole statement leaves it, before any row
         // changes, so a refused UPDATE changes nothing.
@@ -2540,6 +2610,23 @@ pub(crate) fn parse_expr(text: &str) -> Result<Expr, ServerError> {
         && let Some(ast::SelectItem::Expr { expr, .. }) = s.items.into_iter().next()
     {
         return Ok(expr);
+    }
+    Err(ServerError::new(
+        102,
+        format!("Incorrect syntax near '{text}'."),
+    ))
+}
+
+/// Parses a stored search condition (a CHECK constraint): `a = b` here is a comparison, not
+/// the `alias = expr` of a select list.
+pub(crate) fn parse_condition(text: &str) -> Result<Expr, ServerError> {
+    let stmts = sbroker_tsql::parse_batch(&format!("SELECT 1 WHERE {text}"))
+        .map_err(|e| ServerError::new(e.number, e.message))?;
+    if let Some(StmtKind::Select(q)) = stmts.into_iter().next().map(|s| s.kind)
+        && let ast::SetExpr::Select(s) = q.body
+        && let Some(w) = s.selection
+    {
+        return Ok(w);
     }
     Err(ServerError::new(
         102,

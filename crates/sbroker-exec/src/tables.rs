@@ -111,6 +111,12 @@ pub struct NamedConstraint {
     pub kind: String,
     /// The column of a DEFAULT constraint.
     pub column: Option<String>,
+    /// The condition of a CHECK constraint (T-SQL text).
+    #[serde(default)]
+    pub check: Option<String>,
+    /// Turned off by `ALTER TABLE … NOCHECK CONSTRAINT`.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 impl TableDef {
