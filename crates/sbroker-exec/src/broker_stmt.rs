@@ -138,7 +138,7 @@ impl Executor {
     }
 
     /// AUTHORIZATION owner → sets the owner of the next CREATE.
-    fn authorization(&mut self, owner: &Option<ast::Ident>) -> Result<(), ServerError> {
+    pub(crate) fn authorization(&mut self, owner: &Option<ast::Ident>) -> Result<(), ServerError> {
         let id = match owner {
             None => None,
             Some(o) => Some(self.session.principal_id(&o.value).ok_or_else(|| {

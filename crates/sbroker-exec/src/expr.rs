@@ -1164,7 +1164,7 @@ impl Executor {
                 }
                 _ => Value::Null,
             },
-            "HASHBYTES" => crate::json::hashbytes(&v0, &v1)?,
+            "HASHBYTES" => crate::format::hashbytes(&v0, &v1)?,
             "FORMAT" => crate::format::format(&v0, &v1)?,
             "SESSION_CONTEXT" => match as_string(&v0)? {
                 Some(k) => self

@@ -1,4 +1,4 @@
-//! FORMAT(value, format [, culture]) for the en-US culture: .NET standard numeric formats
+//! HASHBYTES, and FORMAT(value, format [, culture]) for the en-US culture: .NET standard numeric formats
 //! (N, F, D, P, C, X), custom numeric patterns made of `0 # , .`, and custom date/time
 //! patterns (`yyyy MM dd HH mm ss fff tt MMM MMMM ddd dddd …`, quoted literals).
 
@@ -213,4 +213,37 @@ pub(crate) fn format(v: &Value, fmt: &Value) -> Result<Value, ServerError> {
         other => number(other, f),
     };
     Ok(s.map_or(Value::Null, Value::NVarChar))
+}
+
+/// HASHBYTES(algorithm, input): SHA1 / SHA2_256 / SHA2_512 of the input's bytes (UTF-16LE
+/// for nvarchar, as SQL Server hashes them).
+pub(crate) fn hashbytes(alg: &Value, input: &Value) -> Result<Value, ServerError> {
+    use aws_lc_rs::digest;
+    let a = match alg {
+        Value::Null => return Ok(Value::Null),
+        other => other.to_display_string(),
+    };
+    let bytes: Vec<u8> = match input {
+        Value::Null => return Ok(Value::Null),
+        Value::NVarChar(s) => s.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+        Value::VarChar(s) => s.as_bytes().to_vec(),
+        Value::Binary(b) => b.clone(),
+        other => other.to_display_string().into_bytes(),
+    };
+    let algorithm = match a.to_ascii_uppercase().as_str() {
+        "SHA1" | "SHA" => &digest::SHA1_FOR_LEGACY_USE_ONLY,
+        "SHA2_256" => &digest::SHA256,
+        "SHA2_512" => &digest::SHA512,
+        _ => {
+            return Err(ServerError::new(
+                40000,
+                format!(
+                    "HASHBYTES algorithm '{a}' is not supported by this version of sbroker (SHA1, SHA2_256, SHA2_512 are)."
+                ),
+            ));
+        }
+    };
+    Ok(Value::Binary(
+        digest::digest(algorithm, &bytes).as_ref().to_vec(),
+    ))
 }

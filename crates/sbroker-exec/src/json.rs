@@ -452,35 +452,3 @@ pub(crate) fn for_json(rel: &Relation, fj: &ast::ForJson) -> Result<Relation, Se
         rows: vec![vec![Value::NVarChar(text)]],
     })
 }
-
-/// HASHBYTES(algorithm, input): SHA1 / SHA2_256 / SHA2_512 of the input's bytes (UTF-16LE
-/// for nvarchar, as SQL Server hashes them).
-pub(crate) fn hashbytes(alg: &Value, input: &Value) -> Result<Value, ServerError> {
-    use aws_lc_rs::digest;
-    let Some(a) = text_arg(alg) else {
-        return Ok(Value::Null);
-    };
-    let bytes: Vec<u8> = match input {
-        Value::Null => return Ok(Value::Null),
-        Value::NVarChar(s) => s.encode_utf16().flat_map(u16::to_le_bytes).collect(),
-        Value::VarChar(s) => s.as_bytes().to_vec(),
-        Value::Binary(b) => b.clone(),
-        other => other.to_display_string().into_bytes(),
-    };
-    let algorithm = match a.to_ascii_uppercase().as_str() {
-        "SHA1" | "SHA" => &digest::SHA1_FOR_LEGACY_USE_ONLY,
-        "SHA2_256" => &digest::SHA256,
-        "SHA2_512" => &digest::SHA512,
-        _ => {
-            return Err(ServerError::new(
-                40000,
-                format!(
-                    "HASHBYTES algorithm '{a}' is not supported by this version of sbroker (SHA1, SHA2_256, SHA2_512 are)."
-                ),
-            ));
-        }
-    };
-    Ok(Value::Binary(
-        digest::digest(algorithm, &bytes).as_ref().to_vec(),
-    ))
-}

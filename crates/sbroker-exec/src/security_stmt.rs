@@ -256,7 +256,7 @@ impl Executor {
                 }
             }
             StmtKind::CreateRemoteServiceBinding(b) => {
-                self.authorization_owner(&b.authorization)?;
+                self.authorization(&b.authorization)?;
                 self.session.create_remote_service_binding(
                     &b.name.value,
                     &b.service,
@@ -310,24 +310,6 @@ impl Executor {
             _ => return Ok(false),
         }
         Ok(true)
-    }
-
-    /// AUTHORIZATION owner → owner of the next CREATE.
-    fn authorization_owner(&mut self, owner: &Option<ast::Ident>) -> Result<(), ServerError> {
-        let id = match owner {
-            None => None,
-            Some(o) => Some(self.session.principal_id(&o.value).ok_or_else(|| {
-                ServerError::new(
-                    15151,
-                    format!(
-                        "Cannot find the user '{}', because it does not exist or you do not have permission.",
-                        o.value
-                    ),
-                )
-            })?),
-        };
-        self.session.set_next_owner(id);
-        Ok(())
     }
 
     fn create_certificate(
@@ -397,7 +379,7 @@ impl Executor {
                 )
             }
         };
-        self.authorization_owner(&c.authorization)?;
+        self.authorization(&c.authorization)?;
         self.session.create_certificate(
             &c.name.value,
             &source,

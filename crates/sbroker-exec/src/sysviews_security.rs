@@ -1,6 +1,7 @@
 //! Security catalog views: certificates, keys, signatures, remote service bindings (per
 //! database) and logins, endpoints and server permissions (per instance).
 
+use sbroker_engine::MASTER_DB;
 use sbroker_engine::records::{EndpointDefRec, KeyProtection};
 use sbroker_engine::security::{self as sec, FIXED_SERVER_PRINCIPALS, MASTER_KEY_ID};
 use sbroker_engine::state::State;
@@ -9,8 +10,6 @@ use sbroker_types::{SqlType, StrLen, Value};
 use crate::query::{Relation, nvarchar};
 use crate::sysviews::{rel, s, sysname};
 use crate::tables::ts_to_datetime;
-
-const MASTER_DB: i32 = 1;
 
 fn c(v: &str) -> Value {
     Value::VarChar(v.to_string())
