@@ -1115,18 +1115,22 @@ pub fn create_login(
     Ok(id)
 }
 
-/// Checks a SQL login's password.
-pub fn check_login_password(st: &State, name: &str, password: &str) -> bool {
-    st.db(MASTER_DB)
-        .and_then(|m| {
-            m.sec
-                .logins
-                .values()
-                .find(|l| l.name.eq_ignore_ascii_case(name))
-        })
-        .and_then(|l| l.password.as_ref())
-        .and_then(|w| unwrap_with_password(w, password))
-        .is_some()
+impl crate::Instance {
+    /// Checks a SQL login's password (a login made with CREATE LOGIN … WITH PASSWORD).
+    /// The key derivation runs outside the state lock, so a login never stalls the engine.
+    pub fn check_login_password(&self, name: &str, password: &str) -> bool {
+        let wrapped = self.with_state(|st| {
+            st.db(MASTER_DB)
+                .and_then(|m| {
+                    m.sec
+                        .logins
+                        .values()
+                        .find(|l| l.name.eq_ignore_ascii_case(name))
+                })
+                .and_then(|l| l.password.clone())
+        });
+        wrapped.is_some_and(|w| unwrap_with_password(&w, password).is_some())
+    }
 }
 
 /// DROP LOGIN.

@@ -306,6 +306,124 @@ impl Executor {
     }
 }
 
+/// An argument of a remote procedure call (a TDS RPC request).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcArg {
+    /// Parameter name with its `@`; `None` passes the argument by position.
+    pub name: Option<String>,
+    /// The type the client declared.
+    pub ty: SqlType,
+    /// The value.
+    pub value: Value,
+    /// Passed as OUTPUT: its value after the call is returned.
+    pub output: bool,
+}
+
+/// Outcome of a remote procedure call.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RpcOutcome {
+    /// An error was reported that no TRY/CATCH handled.
+    pub failed: bool,
+    /// The procedure's return status (absent when the call failed before it ran).
+    pub status: Option<i32>,
+    /// OUTPUT arguments after the call: (position in the argument list, name, type, value).
+    pub outputs: Vec<(usize, String, SqlType, Value)>,
+}
+
+impl Executor {
+    /// Runs a remote procedure call: `procedure` (a system procedure such as
+    /// `sp_executesql`, or a user procedure, optionally schema-qualified) with typed
+    /// arguments, as `EXEC @status = procedure @a = …, @b = … OUTPUT` would. Used by the
+    /// TDS server for RPC requests; errors go to the sink as in a batch.
+    pub fn execute_rpc(
+        &mut self,
+        procedure: &str,
+        args: Vec<RpcArg>,
+        sink: &mut dyn ResultSink,
+    ) -> RpcOutcome {
+        const STATUS_VAR: &str = "@__rpc_status";
+        let mut frame = Frame::default();
+        frame.vars.insert(
+            STATUS_VAR.to_string(),
+            Var::Scalar {
+                ty: SqlType::Int,
+                value: Value::Null,
+            },
+        );
+        let mut exec_args = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            let var = format!("@__rpc_{i}");
+            frame.vars.insert(
+                var.clone(),
+                Var::Scalar {
+                    ty: a.ty,
+                    value: a.value.clone(),
+                },
+            );
+            exec_args.push(ast::ExecArg {
+                name: a.name.clone().filter(|n| n.starts_with('@')),
+                value: ast::Expr::Variable(var),
+                output: a.output,
+            });
+        }
+        let exec = ast::Exec {
+            return_status: Some(STATUS_VAR.to_string()),
+            procedure: ast::ProcRef::Name(ast::ObjectName {
+                parts: procedure
+                    .split('.')
+                    .map(|p| ast::Ident::new(p.trim().trim_matches(['[', ']'])))
+                    .collect(),
+            }),
+            args: exec_args,
+            recompile: false,
+        };
+        let stmt = ast::Stmt {
+            kind: ast::StmtKind::Exec(Box::new(exec)),
+            line: 1,
+        };
+        self.frames = vec![frame];
+        self.caught.clear();
+        self.depth = 0;
+        self.line = 1;
+        self.batch_text = Arc::from(format!("EXEC {procedure}"));
+        let failed = match self.exec_block(std::slice::from_ref(&stmt), sink) {
+            Ok(_) => false,
+            Err(e) => {
+                let e = if e.line.is_none() {
+                    e.at_line(self.line)
+                } else {
+                    e
+                };
+                self.last_error = e.number;
+                sink.error(&e);
+                true
+            }
+        };
+        let var = |name: &str| match self.frames.first().and_then(|f| f.vars.get(name)) {
+            Some(Var::Scalar { value, .. }) => Some(value.clone()),
+            _ => None,
+        };
+        let status = match var(STATUS_VAR) {
+            Some(Value::Int(s)) => Some(s),
+            _ => None,
+        };
+        let outputs = args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.output)
+            .map(|(i, a)| {
+                let v = var(&format!("@__rpc_{i}")).unwrap_or(Value::Null);
+                (i, a.name.clone().unwrap_or_default(), a.ty, v)
+            })
+            .collect();
+        RpcOutcome {
+            failed,
+            status,
+            outputs,
+        }
+    }
+}
+
 /// Error 15517: an EXECUTE AS target that does not exist or cannot be impersonated.
 pub(crate) fn cannot_impersonate(name: &str) -> ServerError {
     ServerError::new(

@@ -1,13 +1,14 @@
 //! `sbroker`: SQL Server Service Broker, rebuilt in Rust.
 //!
 //! Subcommands (DESIGN §2): `run` executes T-SQL scripts against an embedded instance
-//! stored in a data directory; `bench` runs the built-in benchmarks.
+//! stored in a data directory; `serve` serves an instance over TDS; `sql` is a TDS client
+//! (script runner or interactive shell); `bench` runs the built-in benchmarks.
 
 mod output;
+mod scripts;
+mod serve;
+mod sql;
 
-use std::io::Read;
-
-use sbroker_tsql::sqlcmd::{self, SqlcmdOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -44,6 +45,45 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Serve an instance over TDS (the SQL Server wire protocol).
+    Serve {
+        /// Data directory of the instance (created if missing).
+        #[arg(long, default_value = "./sbroker-data")]
+        data: PathBuf,
+        /// Address for TDS clients (port 0 picks a free port; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:1433")]
+        listen: String,
+        /// Require SQL authentication: `sa` with this password, or logins made with
+        /// CREATE LOGIN … WITH PASSWORD (also SBROKER_SA_PASSWORD). Without it any login
+        /// is accepted as `sa`, on loopback addresses only.
+        #[arg(long)]
+        sa_password: Option<String>,
+    },
+    /// Connect to a server over TDS: run scripts (-i) or an interactive shell.
+    Sql {
+        /// Server, `host:port` (or `host,port`).
+        #[arg(short = 'S', long = "server", default_value = "127.0.0.1:1433")]
+        server: String,
+        /// Login name.
+        #[arg(short = 'U', long = "user", default_value = "sa")]
+        user: String,
+        /// Password (also SQLCMDPASSWORD).
+        #[arg(short = 'P', long = "password")]
+        password: Option<String>,
+        /// Initial database.
+        #[arg(short = 'd', long = "database")]
+        database: Option<String>,
+        /// Script files (repeatable); without one, an interactive shell (or standard input
+        /// when it is not a terminal).
+        #[arg(short = 'i', long = "input")]
+        inputs: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// sqlcmd scripting variable, `-v name=value` (repeatable); used by `$(name)`.
+        #[arg(short = 'v', long = "var", value_parser = parse_var, action = clap::ArgAction::Append)]
+        vars: Vec<(String, String)>,
+    },
     /// Run the built-in benchmarks (W1–W4 of DESIGN §6) and print a result table.
     Bench(sbroker_bench::BenchArgs),
 }
@@ -57,6 +97,31 @@ fn main() -> ExitCode {
             vars,
             files,
         } => run(&data, format, &files, &vars),
+        Command::Serve {
+            data,
+            listen,
+            sa_password,
+        } => serve::serve(&data, &listen, sa_password),
+        Command::Sql {
+            server,
+            user,
+            password,
+            database,
+            inputs,
+            format,
+            vars,
+        } => {
+            let cfg = sbroker_server::ClientConfig {
+                server,
+                user,
+                password: password
+                    .or_else(|| std::env::var("SQLCMDPASSWORD").ok())
+                    .unwrap_or_default(),
+                database: database.unwrap_or_default(),
+                ..Default::default()
+            };
+            sql::sql(&cfg, &inputs, format, &vars)
+        }
         Command::Bench(args) => {
             ExitCode::from(u8::try_from(sbroker_bench::main_with(&args)).unwrap_or(1))
         }
@@ -88,73 +153,10 @@ fn run(data: &PathBuf, format: Format, files: &[String], vars: &[(String, String
     let mut exec = Executor::new(&instance);
     let stdout = std::io::stdout();
     let mut printer = Printer::new(stdout.lock(), format);
-    let mut failed = false;
-    // sqlcmd scripting (:setvar, $(var), :r, :on error) is understood in every file;
-    // variables and the :on error setting carry over from one file to the next.
-    let mut opts = SqlcmdOptions {
-        vars: vars.to_vec(),
-        ..SqlcmdOptions::default()
-    };
-    'files: for f in files {
-        let (text, name, dir) = if f == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                eprintln!("sbroker: cannot read standard input: {e}");
-                return ExitCode::from(2);
-            }
-            let dir = std::env::current_dir().unwrap_or_default();
-            (sqlcmd::decode_script(&bytes), "(stdin)".to_string(), dir)
-        } else {
-            match std::fs::read(f) {
-                Ok(bytes) => {
-                    let dir = std::path::Path::new(f)
-                        .parent()
-                        .map(std::path::Path::to_path_buf)
-                        .unwrap_or_default();
-                    (sqlcmd::decode_script(&bytes), f.clone(), dir)
-                }
-                Err(e) => {
-                    eprintln!("sbroker: cannot read {f}: {e}");
-                    return ExitCode::from(2);
-                }
-            }
-        };
-        opts.base_dir = dir;
-        let pre = match sqlcmd::preprocess(&text, &name, &opts) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("Sqlcmd: Error: {e}");
-                failed = true;
-                if opts.on_error_exit {
-                    break;
-                }
-                continue;
-            }
-        };
-        for w in &pre.warnings {
-            eprintln!("sbroker: {}:{}: {}", w.file, w.line, w.message);
-        }
-        for batch in &pre.batches {
-            for _ in 0..batch.count.max(1) {
-                if exec.execute_batch(&batch.text, &mut printer).failed {
-                    failed = true;
-                    if batch.on_error_exit {
-                        break 'files;
-                    }
-                }
-            }
-        }
-        opts.vars = pre.vars;
-        opts.on_error_exit = pre.on_error_exit;
-        if pre.exited {
-            break;
-        }
-    }
+    let outcome = scripts::run_files(files, vars, &mut |batch: &str| {
+        Ok(exec.execute_batch(batch, &mut printer).failed)
+    });
     // An open transaction at the end of the run is rolled back, as when a connection closes.
     drop(exec);
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    outcome
 }

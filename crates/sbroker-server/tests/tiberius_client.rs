@@ -1,0 +1,414 @@
+//! A real third-party TDS driver (tiberius) against the sbroker server on a real socket:
+//! login, SQL batches, parameterized queries (RPC sp_executesql), typed values, errors,
+//! transactions across batches, SQL authentication, and a whole Service Broker dialog.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use sbroker_engine::Instance;
+use sbroker_server::{Auth, ServerConfig};
+use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
+
+/// A server on an ephemeral port of 127.0.0.1, stopped when dropped.
+struct Server {
+    port: u16,
+    shutdown: Arc<AtomicBool>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+    }
+}
+
+fn start(auth: Auth) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::open(dir.path()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let stop = Arc::clone(&shutdown);
+    std::thread::spawn(move || {
+        sbroker_server::run(listener, instance, ServerConfig::default_with(auth), stop).unwrap();
+    });
+    Server {
+        port,
+        shutdown,
+        _dir: dir,
+    }
+}
+
+async fn connect_as(
+    port: u16,
+    user: &str,
+    password: &str,
+    db: Option<&str>,
+) -> tiberius::Result<Client<Compat<TcpStream>>> {
+    let mut config = Config::new();
+    config.host("127.0.0.1");
+    config.port(port);
+    config.authentication(AuthMethod::sql_server(user, password));
+    config.encryption(EncryptionLevel::NotSupported);
+    if let Some(db) = db {
+        config.database(db);
+    }
+    let tcp = TcpStream::connect(config.get_addr()).await.unwrap();
+    tcp.set_nodelay(true).unwrap();
+    Client::connect(config, tcp.compat_write()).await
+}
+
+async fn connect(port: u16) -> Client<Compat<TcpStream>> {
+    connect_as(port, "sa", "", None).await.unwrap()
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn batches_return_typed_values() {
+    let server = start(Auth::Trust);
+    rt().block_on(async {
+        let mut c = connect(server.port).await;
+        let rows = c
+            .simple_query(
+                "SELECT CAST(7 AS tinyint) AS a, CAST(-3 AS smallint) AS b, 42 AS c, \
+                 CAST(9000000000 AS bigint) AS d, CAST(1 AS bit) AS e, \
+                 CAST(12.345 AS decimal(10,3)) AS f, CAST(2.5 AS float) AS g, \
+                 N'héllo 😀' AS h, 'café' AS i, 0x0A0B AS j, \
+                 CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) AS k, \
+                 CAST('<r><x>1</x></r>' AS xml) AS l, \
+                 CAST('2026-11-22T10:11:12.1234567' AS datetime2) AS m, \
+                 CAST('2026-11-22T10:11:12.997' AS datetime) AS n, \
+                 CAST('2026-11-22' AS date) AS o, NULL AS p",
+            )
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        let r = &rows[0];
+        assert_eq!(r.get::<u8, _>("a"), Some(7));
+        assert_eq!(r.get::<i16, _>("b"), Some(-3));
+        assert_eq!(r.get::<i32, _>("c"), Some(42));
+        assert_eq!(r.get::<i64, _>("d"), Some(9_000_000_000));
+        assert_eq!(r.get::<bool, _>("e"), Some(true));
+        let f: tiberius::numeric::Numeric = r.get("f").unwrap();
+        assert_eq!(f.to_string(), "12.345");
+        assert_eq!(r.get::<f64, _>("g"), Some(2.5));
+        assert_eq!(r.get::<&str, _>("h"), Some("héllo 😀"));
+        assert_eq!(r.get::<&str, _>("i"), Some("café"));
+        assert_eq!(r.get::<&[u8], _>("j"), Some(&[0x0A, 0x0B][..]));
+        let k: tiberius::Uuid = r.get("k").unwrap();
+        assert_eq!(
+            k.to_string().to_uppercase(),
+            "6F9619FF-8B86-D011-B42D-00C04FC964FF"
+        );
+        let l: &tiberius::xml::XmlData = r.get("l").unwrap();
+        assert_eq!(l.as_ref(), "<r><x>1</x></r>");
+        // Without a date-time crate feature, tiberius hands out the raw wire values.
+        let cell = |name: &str| {
+            r.cells()
+                .find(|(c, _)| c.name() == name)
+                .map(|(_, d)| d.clone())
+                .unwrap()
+        };
+        match cell("m") {
+            tiberius::ColumnData::DateTime2(Some(m)) => {
+                // Days since 0001-01-01 and 100 ns increments since midnight.
+                assert_eq!(m.date().days(), 739_941);
+                assert_eq!(m.time().increments(), 366_721_234_567);
+            }
+            other => panic!("{other:?}"),
+        }
+        match cell("n") {
+            tiberius::ColumnData::DateTime(Some(n)) => {
+                assert_eq!(n.days(), 46_346);
+                assert_eq!(
+                    n.seconds_fragments(),
+                    (10 * 3600 + 11 * 60 + 12) * 300 + 299
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        match cell("o") {
+            tiberius::ColumnData::Date(Some(o)) => assert_eq!(o.days(), 739_941),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.get::<i32, _>("p"), None);
+    });
+}
+
+#[test]
+fn parameterized_queries_run_through_sp_executesql() {
+    let server = start(Auth::Trust);
+    rt().block_on(async {
+        let mut c = connect(server.port).await;
+        c.execute("CREATE TABLE dbo.t (id int PRIMARY KEY, name nvarchar(50))", &[])
+            .await
+            .unwrap();
+        let done = c
+            .execute(
+                "INSERT dbo.t VALUES (@P1, @P2), (@P3, @P4)",
+                &[&1i32, &"one", &2i32, &"two"],
+            )
+            .await
+            .unwrap();
+        assert_eq!(done.total(), 2);
+        let row = c
+            .query("SELECT name, id * 10 FROM dbo.t WHERE id = @P1", &[&2i32])
+            .await
+            .unwrap()
+            .into_row()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.get::<&str, _>(0), Some("two"));
+        assert_eq!(row.get::<i32, _>(1), Some(20));
+        // A long string parameter travels as nvarchar(max) (PLP).
+        let long = "x".repeat(10_000);
+        let row = c
+            .query("SELECT LEN(@P1)", &[&long.as_str()])
+            .await
+            .unwrap()
+            .into_row()
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.get::<i32, _>(0), Some(10_000));
+    });
+}
+
+/// Runs a batch that must fail and returns the server's error (tiberius reports it either
+/// when the query starts or while its results are read).
+async fn server_error(c: &mut Client<Compat<TcpStream>>, sql: &str) -> tiberius::error::TokenError {
+    let err = match c.simple_query(sql).await {
+        Err(e) => e,
+        Ok(stream) => stream.into_results().await.expect_err(sql),
+    };
+    match err {
+        tiberius::error::Error::Server(e) => e,
+        other => panic!("{sql}: {other:?}"),
+    }
+}
+
+#[test]
+fn errors_carry_sql_server_numbers_and_the_connection_goes_on() {
+    let server = start(Auth::Trust);
+    rt().block_on(async {
+        let mut c = connect(server.port).await;
+        let e = server_error(&mut c, "SELECT 1/0").await;
+        assert_eq!(e.code(), 8134);
+        assert_eq!(e.class(), 16);
+        let e = server_error(&mut c, "SEND ON CONVERSATION 'not a guid' (0x01)").await;
+        assert_eq!(e.class(), 16);
+        // A syntax error is severity 15.
+        let e = server_error(&mut c, "SELEC 1").await;
+        assert_eq!(e.class(), 15);
+        // A broker error keeps its SQL Server number: an unknown conversation handle.
+        let e = server_error(
+            &mut c,
+            "SEND ON CONVERSATION '00000000-0000-0000-0000-000000000001' (0x01)",
+        )
+        .await;
+        assert_eq!(e.code(), 8426);
+        let rows = c
+            .simple_query("SELECT 5")
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<i32, _>(0), Some(5));
+    });
+}
+
+#[test]
+fn a_transaction_spans_batches_and_a_closed_connection_rolls_back() {
+    let server = start(Auth::Trust);
+    rt().block_on(async {
+        let mut c = connect(server.port).await;
+        c.simple_query("CREATE TABLE dbo.k (v int)")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        c.simple_query("BEGIN TRANSACTION; INSERT dbo.k VALUES (1)")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        let rows = c
+            .simple_query("SELECT @@TRANCOUNT, COUNT(*) FROM dbo.k")
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<i32, _>(0), Some(1));
+        assert_eq!(rows[0].get::<i32, _>(1), Some(1));
+        c.simple_query("INSERT dbo.k VALUES (2)")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        drop(c);
+
+        let mut c2 = connect(server.port).await;
+        // The first connection's transaction was rolled back when it closed.
+        let mut count = -1;
+        for _ in 0..50 {
+            let rows = c2
+                .simple_query("SELECT COUNT(*) FROM dbo.k")
+                .await
+                .unwrap()
+                .into_first_result()
+                .await
+                .unwrap();
+            count = rows[0].get::<i32, _>(0).unwrap();
+            if count == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(count, 0);
+        c2.simple_query("BEGIN TRAN; INSERT dbo.k VALUES (3); COMMIT")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        let rows = c2
+            .simple_query("SELECT v FROM dbo.k")
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get::<i32, _>(0), Some(3));
+    });
+}
+
+#[test]
+fn sql_authentication_checks_passwords() {
+    let server = start(Auth::SaPassword("Str0ng!pw".into()));
+    rt().block_on(async {
+        let err = connect_as(server.port, "sa", "wrong", None)
+            .await
+            .err()
+            .expect("a wrong password must fail");
+        match err {
+            tiberius::error::Error::Server(e) => assert_eq!(e.code(), 18456),
+            other => panic!("{other:?}"),
+        }
+        let mut c = connect_as(server.port, "sa", "Str0ng!pw", None).await.unwrap();
+        c.simple_query("CREATE LOGIN app WITH PASSWORD = 'App!pw1'; CREATE DATABASE appdb")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        let mut app = connect_as(server.port, "app", "App!pw1", Some("appdb"))
+            .await
+            .unwrap();
+        let rows = app
+            .simple_query("SELECT DB_NAME()")
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<&str, _>(0), Some("appdb"));
+        assert!(connect_as(server.port, "app", "nope", None).await.is_err());
+        assert!(connect_as(server.port, "nobody", "App!pw1", None).await.is_err());
+        // A database that does not exist fails the login (4060).
+        assert!(connect_as(server.port, "sa", "Str0ng!pw", Some("nodb")).await.is_err());
+    });
+}
+
+/// The tutorial's dialog, driven by a client driver: SEND in one connection, RECEIVE in
+/// another, the body and conversation handle arriving as typed columns.
+#[test]
+fn a_dialog_over_tds() {
+    let server = start(Auth::Trust);
+    rt().block_on(async {
+        let mut setup = connect(server.port).await;
+        setup
+            .simple_query("CREATE DATABASE sbtest")
+            .await
+            .unwrap()
+            .into_results()
+            .await
+            .unwrap();
+        let mut a = connect_as(server.port, "sa", "", Some("sbtest")).await.unwrap();
+        a.simple_query(
+            "CREATE MESSAGE TYPE [//t/Req] VALIDATION = WELL_FORMED_XML;
+             CREATE CONTRACT [//t/C] ([//t/Req] SENT BY INITIATOR);
+             CREATE QUEUE dbo.InitQ; CREATE QUEUE dbo.TargetQ;
+             CREATE SERVICE [//t/Init] ON QUEUE dbo.InitQ;
+             CREATE SERVICE [//t/Target] ON QUEUE dbo.TargetQ ([//t/C]);",
+        )
+        .await
+        .unwrap()
+        .into_results()
+        .await
+        .unwrap();
+        let rows = a
+            .query(
+                "DECLARE @h uniqueidentifier;
+                 BEGIN DIALOG @h FROM SERVICE [//t/Init] TO SERVICE '//t/Target'
+                   ON CONTRACT [//t/C] WITH ENCRYPTION = OFF;
+                 SEND ON CONVERSATION @h MESSAGE TYPE [//t/Req] (@P1);
+                 SELECT @h;",
+                &[&"<req n=\"1\"/>"],
+            )
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        let sent: tiberius::Uuid = rows[0].get(0).unwrap();
+
+        let mut b = connect_as(server.port, "sa", "", Some("sbtest")).await.unwrap();
+        let rows = b
+            .simple_query(
+                "WAITFOR (RECEIVE TOP (1) conversation_handle, message_type_name,
+                   CAST(message_body AS xml) AS body, message_body FROM dbo.TargetQ),
+                 TIMEOUT 5000",
+            )
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        let target_handle: tiberius::Uuid = rows[0].get(0).unwrap();
+        assert_ne!(target_handle, sent);
+        assert_eq!(rows[0].get::<&str, _>(1), Some("//t/Req"));
+        let body: &tiberius::xml::XmlData = rows[0].get(2).unwrap();
+        assert_eq!(body.as_ref(), "<req n=\"1\"/>");
+        let raw: &[u8] = rows[0].get(3).unwrap();
+        assert!(!raw.is_empty());
+        // Exactly once: the queue is empty now.
+        let rows = b
+            .simple_query("SELECT COUNT(*) FROM dbo.TargetQ")
+            .await
+            .unwrap()
+            .into_first_result()
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<i32, _>(0), Some(0));
+    });
+}

@@ -1,0 +1,67 @@
+//! `sbroker serve`: an instance served over TDS.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use sbroker_engine::Instance;
+use sbroker_server::{Auth, ServerConfig};
+
+pub fn serve(data: &Path, listen: &str, sa_password: Option<String>) -> ExitCode {
+    let password = sa_password.or_else(|| {
+        std::env::var("SBROKER_SA_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+    });
+    let listener = match TcpListener::bind(listen) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("sbroker: cannot listen on {listen}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let Ok(addr) = listener.local_addr() else {
+        eprintln!("sbroker: cannot read the listening address");
+        return ExitCode::from(2);
+    };
+    let auth = match password {
+        Some(p) => Auth::SaPassword(p),
+        None => {
+            if !sbroker_server::trust_allowed(&addr) {
+                eprintln!(
+                    "sbroker: refusing to listen on {addr} without --sa-password: trust mode (any login accepted as sa) is for loopback addresses only"
+                );
+                return ExitCode::from(2);
+            }
+            Auth::Trust
+        }
+    };
+    let instance = match Instance::open(data) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "sbroker: cannot open data directory {}: {e}",
+                data.display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    instance.set_activator(Arc::new(sbroker_exec::activation::TsqlActivator::stderr()));
+    if auth == Auth::Trust {
+        eprintln!(
+            "sbroker: trust mode: any login name is accepted as sa (set --sa-password or SBROKER_SA_PASSWORD to require SQL authentication)"
+        );
+    }
+    // The listening line is the one tests and scripts wait for (port 0 picks a port).
+    eprintln!("sbroker: listening for TDS on {addr}");
+    let shutdown = Arc::new(AtomicBool::new(false));
+    match sbroker_server::run(listener, instance, ServerConfig::default_with(auth), shutdown) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sbroker: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
