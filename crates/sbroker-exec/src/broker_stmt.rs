@@ -636,6 +636,7 @@ impl Executor {
         let qcols = queue_columns();
         let mut out = Relation::default();
         let mut first = true;
+        let mut from_values: Vec<usize> = Vec::new();
         for row in &rows {
             let vals = queue_values(row);
             let ctx = RowCtx {
@@ -664,8 +665,12 @@ impl Executor {
                                     _ => String::new(),
                                 },
                             );
-                            let ty = column_type(expr, &qcols).unwrap_or_else(|| v.sql_type());
-                            out.cols.push(col(&name, ty));
+                            let ty = column_type(expr, &qcols);
+                            if ty.is_none() {
+                                from_values.push(out.cols.len());
+                            }
+                            out.cols
+                                .push(col(&name, ty.unwrap_or_else(|| v.sql_type())));
                         }
                         projected.push(v);
                     }
@@ -682,6 +687,19 @@ impl Executor {
         }
         if assigns > 0 {
             return Ok(());
+        }
+        // Columns typed by their values: the first non-NULL value decides (a NULL in the
+        // first row says nothing).
+        for i in from_values {
+            if let Some(v) = out
+                .rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .find(|v| !v.is_null())
+                && let Some(c) = out.cols.get_mut(i)
+            {
+                c.ty = v.sql_type();
+            }
         }
         if rows.is_empty() {
             // Empty result with full metadata.

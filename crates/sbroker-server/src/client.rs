@@ -63,7 +63,9 @@ impl std::fmt::Display for ClientError {
         match self {
             ClientError::Io(e) => write!(f, "{e}"),
             ClientError::Protocol(m) => write!(f, "protocol error: {m}"),
-            ClientError::Login(e) => write!(f, "Msg {}, Level {}: {}", e.number, e.severity, e.message),
+            ClientError::Login(e) => {
+                write!(f, "Msg {}, Level {}: {}", e.number, e.severity, e.message)
+            }
         }
     }
 }
@@ -189,7 +191,8 @@ impl Client {
     fn env_change(&mut self, e: EnvChange) {
         match e {
             EnvChange::PacketSize(n) => {
-                self.packet_size = (n as usize).clamp(packet::PACKET_SIZE_MIN, packet::PACKET_SIZE_MAX);
+                self.packet_size =
+                    (n as usize).clamp(packet::PACKET_SIZE_MIN, packet::PACKET_SIZE_MAX);
             }
             EnvChange::Database { new, .. } => self.database = new,
             EnvChange::BeginTransaction(d) => self.descriptor = d,

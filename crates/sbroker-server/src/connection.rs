@@ -212,11 +212,19 @@ fn login(
     };
     let db = exec.session().database_name();
     let out = &mut w.buf;
-    encode_env_change(out, &EnvChange::Database {
-        new: db.clone(),
-        old: old_db,
-    });
-    info(out, config, 5701, &format!("Changed database context to '{db}'."));
+    encode_env_change(
+        out,
+        &EnvChange::Database {
+            new: db.clone(),
+            old: old_db,
+        },
+    );
+    info(
+        out,
+        config,
+        5701,
+        &format!("Changed database context to '{db}'."),
+    );
     encode_env_change(out, &EnvChange::Language("us_english".into()));
     info(out, config, 5703, "Changed language setting to us_english.");
     encode_env_change(out, &EnvChange::Collation(sbroker_tds::DEFAULT_COLLATION));
@@ -227,12 +235,15 @@ fn login(
     } else {
         sbroker_tds::TDS_7_4
     };
-    encode_login_ack(out, &LoginAck {
-        interface: 1,
-        tds_version,
-        prog_name: "Microsoft SQL Server".into(),
-        version: REPORTED_VERSION,
-    });
+    encode_login_ack(
+        out,
+        &LoginAck {
+            interface: 1,
+            tds_version,
+            prog_name: "Microsoft SQL Server".into(),
+            version: REPORTED_VERSION,
+        },
+    );
     if login.has_feature_ext() {
         // No feature is acknowledged: an empty FEATUREEXTACK.
         out.extend_from_slice(&[kind::FEATURE_EXT_ACK, 0xFF]);
@@ -247,15 +258,19 @@ fn login(
 }
 
 fn info(out: &mut Vec<u8>, config: &ServerConfig, number: i32, text: &str) {
-    encode_message(out, kind::INFO, &ServerMessage {
-        number,
-        state: 1,
-        class: 0,
-        text: text.to_string(),
-        server: config.server_name.clone(),
-        procedure: String::new(),
-        line: 1,
-    });
+    encode_message(
+        out,
+        kind::INFO,
+        &ServerMessage {
+            number,
+            state: 1,
+            class: 0,
+            text: text.to_string(),
+            server: config.server_name.clone(),
+            procedure: String::new(),
+            line: 1,
+        },
+    );
 }
 
 /// Error 18456 and the end of the login response.
@@ -265,15 +280,19 @@ fn login_failed(w: &mut PacketWriter, config: &ServerConfig, user: &str, detail:
         text.push(' ');
         text.push_str(detail);
     }
-    encode_message(&mut w.buf, kind::ERROR, &ServerMessage {
-        number: 18456,
-        state: 1,
-        class: 14,
-        text,
-        server: config.server_name.clone(),
-        procedure: String::new(),
-        line: 1,
-    });
+    encode_message(
+        &mut w.buf,
+        kind::ERROR,
+        &ServerMessage {
+            number: 18456,
+            state: 1,
+            class: 14,
+            text,
+            server: config.server_name.clone(),
+            procedure: String::new(),
+            line: 1,
+        },
+    );
     encode_done(&mut w.buf, kind::DONE, done_status::ERROR, 0);
     w.finish();
 }
@@ -367,10 +386,13 @@ impl Conn<'_> {
     fn env_changes(&mut self, before: (String, bool), w: &mut PacketWriter) {
         let after = self.state();
         if after.0 != before.0 {
-            encode_env_change(&mut w.buf, &EnvChange::Database {
-                new: after.0.clone(),
-                old: before.0,
-            });
+            encode_env_change(
+                &mut w.buf,
+                &EnvChange::Database {
+                    new: after.0.clone(),
+                    old: before.0,
+                },
+            );
             info(
                 &mut w.buf,
                 self.config,
@@ -407,7 +429,9 @@ impl Conn<'_> {
     fn protocol_error(&mut self, w: &mut PacketWriter, detail: &str) -> bool {
         let err = ServerError::new(
             8009,
-            format!("The incoming tabular data stream (TDS) protocol stream is incorrect: {detail}."),
+            format!(
+                "The incoming tabular data stream (TDS) protocol stream is incorrect: {detail}."
+            ),
         );
         let mut sink = TdsSink::new(w, false, &self.cancel, &self.config.server_name);
         sbroker_exec::ResultSink::error(&mut sink, &err);
@@ -458,7 +482,9 @@ impl Conn<'_> {
                     .get(*pos)
                     .copied()
                     .unwrap_or_else(|| TypeInfo::of(&value.sql_type()));
-                let value = value.cast(&ti.sql_type()).unwrap_or(sbroker_types::Value::Null);
+                let value = value
+                    .cast(&ti.sql_type())
+                    .unwrap_or(sbroker_types::Value::Null);
                 let mut tmp = Vec::new();
                 let ordinal = u16::try_from(*pos).unwrap_or(u16::MAX);
                 if encode_return_value(&mut tmp, ordinal, pname, &ti, &value).is_ok() {
@@ -511,9 +537,7 @@ impl Conn<'_> {
         let was = self.exec.session().in_transaction();
         let failed = self.batch(&sql, w);
         // A rollback is reported as such; env_changes reports the rest.
-        if was
-            && !self.exec.session().in_transaction()
-            && matches!(req, TmRequest::Rollback { .. })
+        if was && !self.exec.session().in_transaction() && matches!(req, TmRequest::Rollback { .. })
         {
             encode_env_change(&mut w.buf, &EnvChange::RollbackTransaction(self.descriptor));
             self.descriptor = [0; 8];

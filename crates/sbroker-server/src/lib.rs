@@ -100,7 +100,11 @@ pub fn run(
                 }
                 stream.set_nonblocking(false)?;
                 let spid = next_spid;
-                next_spid = if next_spid == u16::MAX { 51 } else { next_spid + 1 };
+                next_spid = if next_spid == u16::MAX {
+                    51
+                } else {
+                    next_spid + 1
+                };
                 let instance = instance.clone();
                 let config = Arc::clone(&config);
                 let open_here = Arc::clone(&open);

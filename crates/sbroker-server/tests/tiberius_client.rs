@@ -152,9 +152,12 @@ fn parameterized_queries_run_through_sp_executesql() {
     let server = start(Auth::Trust);
     rt().block_on(async {
         let mut c = connect(server.port).await;
-        c.execute("CREATE TABLE dbo.t (id int PRIMARY KEY, name nvarchar(50))", &[])
-            .await
-            .unwrap();
+        c.execute(
+            "CREATE TABLE dbo.t (id int PRIMARY KEY, name nvarchar(50))",
+            &[],
+        )
+        .await
+        .unwrap();
         let done = c
             .execute(
                 "INSERT dbo.t VALUES (@P1, @P2), (@P3, @P4)",
@@ -305,15 +308,17 @@ fn a_transaction_spans_batches_and_a_closed_connection_rolls_back() {
 fn sql_authentication_checks_passwords() {
     let server = start(Auth::SaPassword("Str0ng!pw".into()));
     rt().block_on(async {
-        let err = connect_as(server.port, "sa", "wrong", None)
-            .await
-            .err()
-            .expect("a wrong password must fail");
+        let err = match connect_as(server.port, "sa", "wrong", None).await {
+            Ok(_) => panic!("a wrong password must fail"),
+            Err(e) => e,
+        };
         match err {
             tiberius::error::Error::Server(e) => assert_eq!(e.code(), 18456),
             other => panic!("{other:?}"),
         }
-        let mut c = connect_as(server.port, "sa", "Str0ng!pw", None).await.unwrap();
+        let mut c = connect_as(server.port, "sa", "Str0ng!pw", None)
+            .await
+            .unwrap();
         c.simple_query("CREATE LOGIN app WITH PASSWORD = 'App!pw1'; CREATE DATABASE appdb")
             .await
             .unwrap()
@@ -332,9 +337,17 @@ fn sql_authentication_checks_passwords() {
             .unwrap();
         assert_eq!(rows[0].get::<&str, _>(0), Some("appdb"));
         assert!(connect_as(server.port, "app", "nope", None).await.is_err());
-        assert!(connect_as(server.port, "nobody", "App!pw1", None).await.is_err());
+        assert!(
+            connect_as(server.port, "nobody", "App!pw1", None)
+                .await
+                .is_err()
+        );
         // A database that does not exist fails the login (4060).
-        assert!(connect_as(server.port, "sa", "Str0ng!pw", Some("nodb")).await.is_err());
+        assert!(
+            connect_as(server.port, "sa", "Str0ng!pw", Some("nodb"))
+                .await
+                .is_err()
+        );
     });
 }
 
@@ -352,7 +365,9 @@ fn a_dialog_over_tds() {
             .into_results()
             .await
             .unwrap();
-        let mut a = connect_as(server.port, "sa", "", Some("sbtest")).await.unwrap();
+        let mut a = connect_as(server.port, "sa", "", Some("sbtest"))
+            .await
+            .unwrap();
         a.simple_query(
             "CREATE MESSAGE TYPE [//t/Req] VALIDATION = WELL_FORMED_XML;
              CREATE CONTRACT [//t/C] ([//t/Req] SENT BY INITIATOR);
@@ -381,7 +396,9 @@ fn a_dialog_over_tds() {
             .unwrap();
         let sent: tiberius::Uuid = rows[0].get(0).unwrap();
 
-        let mut b = connect_as(server.port, "sa", "", Some("sbtest")).await.unwrap();
+        let mut b = connect_as(server.port, "sa", "", Some("sbtest"))
+            .await
+            .unwrap();
         let rows = b
             .simple_query(
                 "WAITFOR (RECEIVE TOP (1) conversation_handle, message_type_name,

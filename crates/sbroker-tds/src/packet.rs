@@ -254,7 +254,14 @@ mod tests {
         let payload: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
         let mut wire = Vec::new();
         let mut id = 1;
-        frame(PacketType::SqlBatch, &payload, 512, true, &mut id, &mut wire);
+        frame(
+            PacketType::SqlBatch,
+            &payload,
+            512,
+            true,
+            &mut id,
+            &mut wire,
+        );
         assert_eq!(wire.len(), payload.len() + 8 * payload.len().div_ceil(504));
         let mut mb = MessageBuffer::new(1 << 20);
         // Byte by byte: only the last byte completes the message.
@@ -276,7 +283,14 @@ mod tests {
     fn limits_and_garbage() {
         let mut wire = Vec::new();
         let mut id = 1;
-        frame(PacketType::Rpc, &[0u8; 3000], 4096, true, &mut id, &mut wire);
+        frame(
+            PacketType::Rpc,
+            &[0u8; 3000],
+            4096,
+            true,
+            &mut id,
+            &mut wire,
+        );
         let mut mb = MessageBuffer::new(1000);
         mb.push(&wire);
         assert!(mb.next_message().is_err());
@@ -293,7 +307,14 @@ mod tests {
     fn mixed_types_in_one_message_are_refused() {
         let mut wire = Vec::new();
         let mut id = 1;
-        frame(PacketType::SqlBatch, &[1; 10], 4096, false, &mut id, &mut wire);
+        frame(
+            PacketType::SqlBatch,
+            &[1; 10],
+            4096,
+            false,
+            &mut id,
+            &mut wire,
+        );
         frame(PacketType::Rpc, &[1; 10], 4096, true, &mut id, &mut wire);
         let mut mb = MessageBuffer::new(1 << 20);
         mb.push(&wire);

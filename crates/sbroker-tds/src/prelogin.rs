@@ -64,10 +64,8 @@ impl PreLogin {
                 }
                 OPT_ENCRYPTION => out.encryption = Some(d.u8("prelogin encryption")?),
                 OPT_INSTOPT => out.instance = Some(data.to_vec()),
-                OPT_THREADID => {
-                    if len >= 4 {
-                        out.thread_id = Some(d.u32_be("prelogin thread id")?);
-                    }
+                OPT_THREADID if len >= 4 => {
+                    out.thread_id = Some(d.u32_be("prelogin thread id")?);
                 }
                 OPT_MARS => out.mars = Some(d.u8("prelogin mars")?),
                 _ => {}

@@ -161,7 +161,11 @@ pub fn decode_rpc(payload: &[u8], headers: bool, value_bytes_max: usize) -> Resu
         loop {
             match r.peek() {
                 None => {
-                    calls.push(RpcCall { proc, flags, params });
+                    calls.push(RpcCall {
+                        proc,
+                        flags,
+                        params,
+                    });
                     return Ok(calls);
                 }
                 // BatchFlag (7.2+: 0xFF; NoExecFlag 0xFE): another call follows.
@@ -185,7 +189,11 @@ pub fn decode_rpc(payload: &[u8], headers: bool, value_bytes_max: usize) -> Resu
                 value,
             });
         }
-        calls.push(RpcCall { proc, flags, params });
+        calls.push(RpcCall {
+            proc,
+            flags,
+            params,
+        });
     }
 }
 
@@ -326,7 +334,10 @@ mod tests {
         b.extend_from_slice(&5u16.to_le_bytes());
         b.push(0);
         b.push(0);
-        assert_eq!(decode_tm(&b, true).unwrap(), TmRequest::Begin(String::new()));
+        assert_eq!(
+            decode_tm(&b, true).unwrap(),
+            TmRequest::Begin(String::new())
+        );
         let mut b = Vec::new();
         write_all_headers(&mut b, [0; 8]);
         b.extend_from_slice(&7u16.to_le_bytes());

@@ -349,11 +349,13 @@ pub fn read_value(r: &mut Reader<'_>, ti: &TypeInfo, bytes_max: usize) -> Result
     }
     let len = match ti.tag {
         tag::NULL => return Ok(Value::Null),
-        tag::INT1 | tag::BIT | tag::INT2 | tag::INT4 | tag::DATETIM4 | tag::FLT4 => {
-            ti.len as usize
-        }
+        tag::INT1 | tag::BIT | tag::INT2 | tag::INT4 | tag::DATETIM4 | tag::FLT4 => ti.len as usize,
         tag::MONEY4 | tag::MONEY | tag::DATETIME | tag::FLT8 | tag::INT8 => ti.len as usize,
-        tag::BIGVARBIN | tag::BIGBINARY | tag::BIGVARCHR | tag::BIGCHAR | tag::NVARCHAR
+        tag::BIGVARBIN
+        | tag::BIGBINARY
+        | tag::BIGVARCHR
+        | tag::BIGCHAR
+        | tag::NVARCHAR
         | tag::NCHAR => {
             let n = r.u16_le("value length")?;
             if n == 0xFFFF {
@@ -397,8 +399,7 @@ pub fn read_value(r: &mut Reader<'_>, ti: &TypeInfo, bytes_max: usize) -> Result
                 _ => return Err(bad()),
             };
             Value::Decimal(
-                Decimal::new(i128::from(units), 19, 4)
-                    .map_err(|e| Error::Malformed(e.message))?,
+                Decimal::new(i128::from(units), 19, 4).map_err(|e| Error::Malformed(e.message))?,
             )
         }
         tag::DATETIME | tag::DATETIM4 | tag::DATETIMN => match len {
@@ -424,13 +425,15 @@ pub fn read_value(r: &mut Reader<'_>, ti: &TypeInfo, bytes_max: usize) -> Result
             _ => return Err(bad()),
         },
         tag::DECIMALN | tag::NUMERICN => {
-            if len < 2 || len > 17 {
+            if !(2..=17).contains(&len) {
                 return Err(bad());
             }
             let sign = v.u8("decimal sign")?;
             let mut mag = [0u8; 16];
             let body = v.take(len - 1, "decimal")?;
-            mag.get_mut(..body.len()).ok_or_else(bad)?.copy_from_slice(body);
+            mag.get_mut(..body.len())
+                .ok_or_else(bad)?
+                .copy_from_slice(body);
             let m = i128::try_from(u128::from_le_bytes(mag)).map_err(|_| bad())?;
             let m = if sign == 0 { -m } else { m };
             Value::Decimal(
@@ -508,7 +511,9 @@ fn read_plp(r: &mut Reader<'_>, bytes_max: usize) -> Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     if total != PLP_UNKNOWN && total > bytes_max as u64 {
-        return Err(Error::Malformed(format!("value of {total} bytes is too large")));
+        return Err(Error::Malformed(format!(
+            "value of {total} bytes is too large"
+        )));
     }
     let mut out = Vec::new();
     loop {
@@ -560,9 +565,7 @@ pub fn write_value(out: &mut Vec<u8>, ti: &TypeInfo, v: &Value) -> Result<()> {
                 put_utf16(&mut b, s);
                 b
             }
-            Value::VarChar(s) | Value::NVarChar(s) if ti.tag == tag::BIGVARCHR => {
-                encode_cp1252(s)
-            }
+            Value::VarChar(s) | Value::NVarChar(s) if ti.tag == tag::BIGVARCHR => encode_cp1252(s),
             Value::Binary(b) if ti.tag == tag::BIGVARBIN => b.clone(),
             other => return Err(mismatch(ti, other)),
         };
@@ -571,7 +574,12 @@ pub fn write_value(out: &mut Vec<u8>, ti: &TypeInfo, v: &Value) -> Result<()> {
     }
     let short_len = matches!(
         ti.tag,
-        tag::BIGVARBIN | tag::BIGBINARY | tag::BIGVARCHR | tag::BIGCHAR | tag::NVARCHAR | tag::NCHAR
+        tag::BIGVARBIN
+            | tag::BIGBINARY
+            | tag::BIGVARCHR
+            | tag::BIGCHAR
+            | tag::NVARCHAR
+            | tag::NCHAR
     );
     if matches!(v, Value::Null) {
         if short_len {
@@ -706,7 +714,10 @@ mod tests {
         round_trip(SqlType::SmallInt, Value::SmallInt(-3));
         round_trip(SqlType::Int, Value::Int(-123_456));
         round_trip(SqlType::BigInt, Value::BigInt(i64::MIN + 1));
-        let d = Decimal::parse("-12345.678").unwrap().rescale(18, 3).unwrap();
+        let d = Decimal::parse("-12345.678")
+            .unwrap()
+            .rescale(18, 3)
+            .unwrap();
         round_trip(
             SqlType::Decimal {
                 precision: 18,
@@ -729,27 +740,57 @@ mod tests {
         round_trip(SqlType::Real, Value::Real(-2.25));
         let money = Decimal::parse("-922337203685477.5808").unwrap();
         round_trip(SqlType::Money, Value::Decimal(money));
-        round_trip(SqlType::NVarChar(StrLen::Len(20)), Value::NVarChar("héllo 😀".into()));
-        round_trip(SqlType::NVarChar(StrLen::Max), Value::NVarChar("x".repeat(20_000)));
-        round_trip(SqlType::VarChar(StrLen::Len(10)), Value::VarChar("café".into()));
-        round_trip(SqlType::VarChar(StrLen::Max), Value::VarChar("€".repeat(9000)));
+        round_trip(
+            SqlType::NVarChar(StrLen::Len(20)),
+            Value::NVarChar("héllo 😀".into()),
+        );
+        round_trip(
+            SqlType::NVarChar(StrLen::Max),
+            Value::NVarChar("x".repeat(20_000)),
+        );
+        round_trip(
+            SqlType::VarChar(StrLen::Len(10)),
+            Value::VarChar("café".into()),
+        );
+        round_trip(
+            SqlType::VarChar(StrLen::Max),
+            Value::VarChar("€".repeat(9000)),
+        );
         round_trip(SqlType::NChar(2), Value::NVarChar("X ".into()));
         round_trip(SqlType::Char(3), Value::VarChar("ab ".into()));
         round_trip(SqlType::Sysname, Value::NVarChar("dbo".into()));
-        round_trip(SqlType::VarBinary(StrLen::Max), Value::Binary(vec![7; 100_000]));
+        round_trip(
+            SqlType::VarBinary(StrLen::Max),
+            Value::Binary(vec![7; 100_000]),
+        );
         round_trip(SqlType::VarBinary(StrLen::Len(4)), Value::Binary(vec![]));
         round_trip(SqlType::Binary(6), Value::Binary(vec![1, 2, 3, 4, 5, 6]));
         round_trip(SqlType::UniqueIdentifier, Value::Guid(Uuid::new_v4()));
         round_trip(SqlType::Xml, Value::Xml("<a b=\"1\">ü</a>".into()));
-        round_trip(SqlType::Date, Value::Date(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()));
+        round_trip(
+            SqlType::Date,
+            Value::Date(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()),
+        );
         round_trip(
             SqlType::Time,
             Value::Time(NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_900).unwrap()),
         );
-        round_trip(SqlType::DateTime, Value::DateTime(dt("2026-11-22 10:11:12.997")));
-        round_trip(SqlType::SmallDateTime, Value::DateTime(dt("2026-11-22 10:11:00")));
-        round_trip(SqlType::DateTime2(7), Value::DateTime2(dt("0001-01-01 00:00:00.1234567")));
-        round_trip(SqlType::DateTime2(3), Value::DateTime2(dt("9999-12-31 23:59:59.999")));
+        round_trip(
+            SqlType::DateTime,
+            Value::DateTime(dt("2026-11-22 10:11:12.997")),
+        );
+        round_trip(
+            SqlType::SmallDateTime,
+            Value::DateTime(dt("2026-11-22 10:11:00")),
+        );
+        round_trip(
+            SqlType::DateTime2(7),
+            Value::DateTime2(dt("0001-01-01 00:00:00.1234567")),
+        );
+        round_trip(
+            SqlType::DateTime2(3),
+            Value::DateTime2(dt("9999-12-31 23:59:59.999")),
+        );
         for ty in [
             SqlType::Int,
             SqlType::NVarChar(StrLen::Max),
@@ -772,7 +813,12 @@ mod tests {
     fn guid_bytes_are_mixed_endian() {
         let g = Uuid::parse_str("00112233-4455-6677-8899-AABBCCDDEEFF").unwrap();
         let mut out = Vec::new();
-        write_value(&mut out, &TypeInfo::of(&SqlType::UniqueIdentifier), &Value::Guid(g)).unwrap();
+        write_value(
+            &mut out,
+            &TypeInfo::of(&SqlType::UniqueIdentifier),
+            &Value::Guid(g),
+        )
+        .unwrap();
         assert_eq!(
             out,
             [

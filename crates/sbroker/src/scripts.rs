@@ -77,7 +77,11 @@ pub fn run_text(
 
 /// Runs script files (`-` is standard input) in order; variables and the `:on error`
 /// setting carry over from one file to the next.
-pub fn run_files(files: &[String], vars: &[(String, String)], execute: &mut Execute<'_>) -> ExitCode {
+pub fn run_files(
+    files: &[String],
+    vars: &[(String, String)],
+    execute: &mut Execute<'_>,
+) -> ExitCode {
     let mut failed = false;
     let mut opts = SqlcmdOptions {
         vars: vars.to_vec(),

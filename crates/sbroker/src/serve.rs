@@ -57,7 +57,12 @@ pub fn serve(data: &Path, listen: &str, sa_password: Option<String>) -> ExitCode
     // The listening line is the one tests and scripts wait for (port 0 picks a port).
     eprintln!("sbroker: listening for TDS on {addr}");
     let shutdown = Arc::new(AtomicBool::new(false));
-    match sbroker_server::run(listener, instance, ServerConfig::default_with(auth), shutdown) {
+    match sbroker_server::run(
+        listener,
+        instance,
+        ServerConfig::default_with(auth),
+        shutdown,
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sbroker: {e}");

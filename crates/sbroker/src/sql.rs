@@ -11,7 +11,12 @@ use sbroker_tsql::sqlcmd::SqlcmdOptions;
 use crate::output::{Format, Printer};
 use crate::scripts;
 
-pub fn sql(cfg: &ClientConfig, inputs: &[String], format: Format, vars: &[(String, String)]) -> ExitCode {
+pub fn sql(
+    cfg: &ClientConfig,
+    inputs: &[String],
+    format: Format,
+    vars: &[(String, String)],
+) -> ExitCode {
     let mut client = match Client::connect(cfg) {
         Ok(c) => c,
         Err(e) => {
@@ -45,8 +50,8 @@ fn interactive(vars: &[(String, String)], execute: &mut scripts::Execute<'_>) ->
             return ExitCode::from(2);
         }
     };
-    let history = std::env::var_os("HOME")
-        .map(|h| std::path::PathBuf::from(h).join(".sbroker_history"));
+    let history =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".sbroker_history"));
     if let Some(h) = &history {
         let _ = editor.load_history(h);
     }
@@ -78,7 +83,10 @@ fn interactive(vars: &[(String, String)], execute: &mut scripts::Execute<'_>) ->
         pending.push_str(&line);
         pending.push('\n');
         line_no += 1;
-        let is_go = word == "go" || word.strip_prefix("go ").is_some_and(|n| n.trim().parse::<u32>().is_ok());
+        let is_go = word == "go"
+            || word
+                .strip_prefix("go ")
+                .is_some_and(|n| n.trim().parse::<u32>().is_ok());
         if is_go {
             let out = scripts::run_text(&pending, "(shell)", dir.clone(), &mut opts, execute);
             failed |= out.failed;

@@ -11,6 +11,10 @@
 //! look at the activation DMVs, whose rows depend on timing; its deterministic part is
 //! `tests/scripts/tutorial_internal_activation.sql`.)
 //!
+//! The same scripts run a second time over TDS (`golden_scripts_over_tds`): a fresh
+//! `sbroker serve --listen 127.0.0.1:0` per script and `sbroker sql -i FILE --format json`
+//! against it must print exactly what `sbroker run` prints.
+//!
 //! `UPDATE_GOLDEN=1 cargo test -p sbroker --test golden` (re)writes the expected files.
 //! Scripts listed in `tests/scripts/KNOWN_FAILURES` (`file.sql  # reason`) are skipped:
 //! their expected files hold the SQL-Server-correct output that sbroker does not yet
@@ -134,16 +138,91 @@ fn datetime_at(chars: &[char], i: usize) -> Option<usize> {
     Some(p - i)
 }
 
-/// Runs one script with a fresh data directory; returns normalized output.
-fn run_script(path: &Path) -> Result<String, String> {
-    let data = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+/// How a script is run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `sbroker run` on an embedded instance.
+    Embedded,
+    /// `sbroker sql` against `sbroker serve`.
+    Tds,
+}
+
+/// A `sbroker serve` process on a free loopback port, killed when dropped.
+struct ServeProcess {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `sbroker serve` on `data` and waits for its "listening" line.
+fn start_server(data: &Path) -> Result<ServeProcess, String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sbroker"))
-        .arg("run")
-        .arg("--format")
-        .arg("json")
+        .arg("serve")
         .arg("--data")
-        .arg(data.path())
-        .arg(path)
+        .arg(data)
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawn serve: {e}"))?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut sent = false;
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if !sent && let Some(addr) = line.strip_prefix("sbroker: listening for TDS on ") {
+                let _ = tx.send(addr.trim().to_string());
+                sent = true;
+            }
+        }
+    });
+    let mut server = ServeProcess {
+        child,
+        addr: String::new(),
+    };
+    server.addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .map_err(|_| "sbroker serve did not start".to_string())?;
+    Ok(server)
+}
+
+/// Runs one script with a fresh data directory; returns normalized output.
+fn run_script(path: &Path, mode: Mode) -> Result<String, String> {
+    let data = tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?;
+    let mut server = None;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sbroker"));
+    match mode {
+        Mode::Embedded => {
+            cmd.arg("run")
+                .arg("--data")
+                .arg(data.path())
+                .arg("--format")
+                .arg("json")
+                .arg(path);
+        }
+        Mode::Tds => {
+            let s = start_server(data.path())?;
+            cmd.arg("sql")
+                .arg("-S")
+                .arg(&s.addr)
+                .arg("--format")
+                .arg("json")
+                .arg("-i")
+                .arg(path);
+            server = Some(s);
+        }
+    }
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -177,6 +256,7 @@ fn run_script(path: &Path) -> Result<String, String> {
             Err(e) => return Err(format!("wait: {e}")),
         }
     };
+    drop(server);
     let out = out_t.join().map_err(|_| "stdout reader panicked")?;
     let err = err_t.join().map_err(|_| "stderr reader panicked")?;
     let code = status.code().unwrap_or(-1);
@@ -241,8 +321,18 @@ fn known_failures(dir: &Path) -> HashSet<String> {
 
 #[test]
 fn golden_scripts() {
+    check_scripts(Mode::Embedded);
+}
+
+#[test]
+fn golden_scripts_over_tds() {
+    check_scripts(Mode::Tds);
+}
+
+fn check_scripts(mode: Mode) {
     let dir = scripts_dir();
-    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    // Expected files are written from the embedded run only.
+    let update = mode == Mode::Embedded && std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let known = known_failures(&dir);
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/scripts exists")
@@ -276,7 +366,7 @@ fn golden_scripts() {
                         .unwrap_or("?")
                         .to_string();
                     let expected_path = expected_path(script);
-                    let report = match run_script(script) {
+                    let report = match run_script(script, mode) {
                         Err(e) => Some(e),
                         Ok(actual) if update => std::fs::write(&expected_path, &actual)
                             .err()

@@ -40,7 +40,11 @@ pub fn encode_done(out: &mut Vec<u8>, kind: u8, status: u16, rows: u64) {
     out.push(kind);
     out.extend_from_slice(&status.to_le_bytes());
     // CurCmd 0xC1 = SELECT; clients do not act on it.
-    let cur_cmd: u16 = if status & done_status::COUNT != 0 { 0xC1 } else { 0 };
+    let cur_cmd: u16 = if status & done_status::COUNT != 0 {
+        0xC1
+    } else {
+        0
+    };
     out.extend_from_slice(&cur_cmd.to_le_bytes());
     out.extend_from_slice(&rows.to_le_bytes());
 }

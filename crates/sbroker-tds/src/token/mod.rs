@@ -165,42 +165,67 @@ mod tests {
             vec![Value::Null, Value::Null],
         ];
         let mut out = Vec::new();
-        encode_env_change(&mut out, &EnvChange::Database {
-            new: "db1".into(),
-            old: "master".into(),
-        });
-        encode_message(&mut out, kind::INFO, &ServerMessage {
-            number: 0,
-            state: 1,
-            class: 0,
-            text: "hello".into(),
-            server: "sbroker".into(),
-            procedure: String::new(),
-            line: 1,
-        });
+        encode_env_change(
+            &mut out,
+            &EnvChange::Database {
+                new: "db1".into(),
+                old: "master".into(),
+            },
+        );
+        encode_message(
+            &mut out,
+            kind::INFO,
+            &ServerMessage {
+                number: 0,
+                state: 1,
+                class: 0,
+                text: "hello".into(),
+                server: "sbroker".into(),
+                procedure: String::new(),
+                line: 1,
+            },
+        );
         encode_col_metadata(&mut out, &cols);
         for r in &rows {
             encode_row(&mut out, &cols, r).unwrap();
         }
-        encode_done(&mut out, kind::DONE_IN_PROC, done_status::MORE | done_status::COUNT, 2);
+        encode_done(
+            &mut out,
+            kind::DONE_IN_PROC,
+            done_status::MORE | done_status::COUNT,
+            2,
+        );
         encode_return_status(&mut out, 0);
-        encode_return_value(&mut out, 1, "@P1", &TypeInfo::of(&SqlType::Int), &Value::Int(9))
-            .unwrap();
-        encode_message(&mut out, kind::ERROR, &ServerMessage {
-            number: 8429,
-            state: 1,
-            class: 16,
-            text: "bad".into(),
-            server: "sbroker".into(),
-            procedure: "p".into(),
-            line: 3,
-        });
-        encode_login_ack(&mut out, &LoginAck {
-            interface: 1,
-            tds_version: crate::TDS_7_4,
-            prog_name: "sbroker".into(),
-            version: [0, 1, 0, 0],
-        });
+        encode_return_value(
+            &mut out,
+            1,
+            "@P1",
+            &TypeInfo::of(&SqlType::Int),
+            &Value::Int(9),
+        )
+        .unwrap();
+        encode_message(
+            &mut out,
+            kind::ERROR,
+            &ServerMessage {
+                number: 8429,
+                state: 1,
+                class: 16,
+                text: "bad".into(),
+                server: "sbroker".into(),
+                procedure: "p".into(),
+                line: 3,
+            },
+        );
+        encode_login_ack(
+            &mut out,
+            &LoginAck {
+                interface: 1,
+                tds_version: crate::TDS_7_4,
+                prog_name: "sbroker".into(),
+                version: [0, 1, 0, 0],
+            },
+        );
         out.extend_from_slice(&[kind::FEATURE_EXT_ACK, 0xFF]);
         encode_done(&mut out, kind::DONE, done_status::ERROR, 0);
 
@@ -211,18 +236,28 @@ mod tests {
             toks.push(t);
         }
         assert_eq!(toks.len(), 12);
-        assert!(matches!(&toks[0], Token::EnvChange(EnvChange::Database { new, .. }) if new == "db1"));
+        assert!(
+            matches!(&toks[0], Token::EnvChange(EnvChange::Database { new, .. }) if new == "db1")
+        );
         assert!(matches!(&toks[1], Token::Info(m) if m.text == "hello"));
         assert_eq!(toks[2], Token::ColMetadata(cols));
         assert_eq!(toks[3], Token::Row(rows[0].clone()));
         assert_eq!(toks[4], Token::Row(rows[1].clone()));
-        assert!(matches!(&toks[5], Token::Done(d) if d.rows == 2 && d.status & done_status::COUNT != 0));
+        assert!(
+            matches!(&toks[5], Token::Done(d) if d.rows == 2 && d.status & done_status::COUNT != 0)
+        );
         assert_eq!(toks[6], Token::ReturnStatus(0));
-        assert!(matches!(&toks[7], Token::ReturnValue(v) if v.value == Value::Int(9) && v.name == "@P1"));
-        assert!(matches!(&toks[8], Token::Error(m) if m.number == 8429 && m.line == 3 && m.procedure == "p"));
+        assert!(
+            matches!(&toks[7], Token::ReturnValue(v) if v.value == Value::Int(9) && v.name == "@P1")
+        );
+        assert!(
+            matches!(&toks[8], Token::Error(m) if m.number == 8429 && m.line == 3 && m.procedure == "p")
+        );
         assert!(matches!(&toks[9], Token::LoginAck(a) if a.tds_version == crate::TDS_7_4));
         assert_eq!(toks[10], Token::FeatureExtAck);
-        assert!(matches!(&toks[11], Token::Done(d) if d.kind == kind::DONE && d.status == done_status::ERROR));
+        assert!(
+            matches!(&toks[11], Token::Done(d) if d.kind == kind::DONE && d.status == done_status::ERROR)
+        );
     }
 
     #[test]

@@ -25,9 +25,7 @@ pub(super) fn decode(r: &mut Reader<'_>, cols: &[TypeInfo], nbc: bool) -> Result
     };
     let mut out = Vec::with_capacity(cols.len());
     for (i, ty) in cols.iter().enumerate() {
-        let null = bitmap
-            .get(i / 8)
-            .is_some_and(|b| b & (1 << (i % 8)) != 0);
+        let null = bitmap.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0);
         if null {
             out.push(Value::Null);
         } else {

@@ -1,0 +1,214 @@
+//! `sbroker serve` and `sbroker sql` as real processes on 127.0.0.1: sqlcmd scripting and
+//! exit statuses over TDS, SQL authentication, trust mode staying on loopback, standard
+//! input, and durability: what a COMMIT acknowledged over TDS survives `kill -9` of the
+//! server.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Serve {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sbroker"));
+    cmd.arg("serve")
+        .arg("--data")
+        .arg(data)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("SBROKER_SA_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(a) = line.strip_prefix("sbroker: listening for TDS on ") {
+                let _ = tx.send(a.trim().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("serve prints its address");
+    Serve { child, addr }
+}
+
+fn sql(addr: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sbroker"))
+        .args(["sql", "-S", addr])
+        .args(args)
+        .env_remove("SQLCMDPASSWORD")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn sql");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    child.wait_with_output().expect("sql output")
+}
+
+#[test]
+fn sqlcmd_scripting_and_exit_status_over_tds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let server = serve(&dir.path().join("data"), &[], &[]);
+    let main = dir.path().join("main.sql");
+    std::fs::write(
+        &main,
+        ":setvar DbName SqlcmdDb\n:on error exit\nCREATE DATABASE $(DbName);\nGO\nUSE $(DbName);\nGO\n:r inc.sql\nSELECT '$(Greeting)' AS greeting, DB_NAME() AS db;\nGO\nSELECT 1/0;\nGO\nSELECT 'not reached' AS x;\nGO\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("inc.sql"),
+        "CREATE TABLE t (x INT); INSERT t VALUES (1); SELECT COUNT(*) AS n FROM t;\nGO\n",
+    )
+    .expect("write");
+    let main_s = main.to_str().expect("utf-8 path");
+    let out = sql(
+        &server.addr,
+        &["--format", "json", "-v", "Greeting=hello", "-i", main_s],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(r#""rows":[[1]]"#), "{stdout}");
+    assert!(stdout.contains(r#"["hello","SqlcmdDb"]"#), "{stdout}");
+    assert!(stdout.contains(r#""number":8134"#), "{stdout}");
+    assert!(!stdout.contains("not reached"), "{stdout}");
+
+    // A clean script exits 0; the table format prints like `sbroker run`.
+    let out = sql(
+        &server.addr,
+        &["-d", "SqlcmdDb"],
+        Some("SELECT x FROM t;\nGO\n"),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("(1 row affected)"), "{stdout}");
+
+    // An error caught by TRY/CATCH does not fail the run.
+    let out = sql(
+        &server.addr,
+        &[],
+        Some("BEGIN TRY SELECT 1/0; END TRY BEGIN CATCH PRINT ERROR_NUMBER(); END CATCH\nGO\n"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("8134"));
+}
+
+#[test]
+fn sql_authentication_and_trust_mode() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // Trust mode never listens beyond loopback.
+    let out = Command::new(env!("CARGO_BIN_EXE_sbroker"))
+        .arg("serve")
+        .arg("--data")
+        .arg(dir.path().join("d0"))
+        .args(["--listen", "0.0.0.0:0"])
+        .env_remove("SBROKER_SA_PASSWORD")
+        .output()
+        .expect("serve");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loopback"));
+
+    let server = serve(
+        &dir.path().join("d1"),
+        &[],
+        &[("SBROKER_SA_PASSWORD", "S3cret!")],
+    );
+    let out = sql(
+        &server.addr,
+        &["-U", "sa", "-P", "wrong"],
+        Some("SELECT 1\nGO\n"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("18456"));
+    let out = sql(
+        &server.addr,
+        &["-U", "sa", "-P", "S3cret!"],
+        Some("SELECT 1\nGO\n"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn commits_acknowledged_over_tds_survive_kill_9() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    let server = serve(&data, &[], &[]);
+    let setup = "CREATE DATABASE dur;\nGO\nUSE dur;\nCREATE TABLE dbo.acked (n int);\n\
+        CREATE QUEUE dbo.q; CREATE SERVICE s ON QUEUE dbo.q ([DEFAULT]);\nGO\n";
+    let out = sql(&server.addr, &[], Some(setup));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // 40 transactions, each acknowledged before the next starts; each sends one message.
+    let mut script = String::from("USE dur;\nGO\n");
+    for n in 1..=40 {
+        script.push_str(&format!(
+            "BEGIN TRAN; INSERT dbo.acked VALUES ({n}); DECLARE @h uniqueidentifier; \
+             BEGIN DIALOG @h FROM SERVICE s TO SERVICE 's' WITH ENCRYPTION = OFF; \
+             SEND ON CONVERSATION @h (CAST({n} AS varbinary(4))); COMMIT;\nGO\n"
+        ));
+    }
+    // A transaction left open when the server dies must vanish.
+    script.push_str("BEGIN TRAN; INSERT dbo.acked VALUES (-1);\nGO\n");
+    let out = sql(&server.addr, &[], Some(&script));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut server = server;
+    // SIGKILL: no shutdown code runs.
+    server.child.kill().expect("kill -9");
+    server.child.wait().expect("wait");
+
+    let again = serve(&data, &[], &[]);
+    let out = sql(
+        &again.addr,
+        &["--format", "json", "-d", "dur"],
+        Some("SELECT COUNT(*), SUM(n), MIN(n) FROM dbo.acked;\nSELECT COUNT(*) FROM dbo.q;\nGO\n"),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(r#""rows":[[40,820,1]]"#), "{stdout}");
+    assert!(stdout.contains(r#""rows":[[40]]"#), "{stdout}");
+}
