@@ -17,8 +17,9 @@ use sbroker_tds::token::{
     encode_login_ack, encode_message, encode_return_status, encode_return_value, kind,
 };
 use sbroker_tds::types::TypeInfo;
-use sbroker_types::ServerError;
+use sbroker_types::{ServerError, SqlType, Value};
 
+use crate::prepared::{Plan, Prepared};
 use crate::sink::{PacketWriter, TdsSink};
 use crate::{Auth, REPORTED_VERSION, REQUEST_BYTES_MAX, ServerConfig};
 
@@ -103,6 +104,7 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
         next_descriptor: 1,
         descriptor: [0; 8],
         login_db: String::new(),
+        prepared: Prepared::default(),
     };
     conn.login_db = conn.exec.session().database_name();
     while let Ok(Incoming::Request(m)) = conn.rx.recv() {
@@ -297,6 +299,11 @@ fn login_failed(w: &mut PacketWriter, config: &ServerConfig, user: &str, detail:
     w.finish();
 }
 
+/// A prepared statement's handle as an OUTPUT parameter value.
+fn handle_value((pos, name, h): (usize, String, i32)) -> (usize, String, TypeInfo, Value) {
+    (pos, name, TypeInfo::of(&SqlType::Int), Value::Int(h))
+}
+
 /// The session state of a logged-in connection.
 struct Conn<'a> {
     exec: Executor,
@@ -309,6 +316,8 @@ struct Conn<'a> {
     descriptor: [u8; 8],
     /// The database the login chose (a connection reset goes back to it).
     login_db: String,
+    /// Statements prepared with sp_prepare / sp_prepexec.
+    prepared: Prepared,
 }
 
 impl Conn<'_> {
@@ -424,6 +433,7 @@ impl Conn<'_> {
         let db = self.login_db.clone();
         let _ = self.exec.session().use_database(&db);
         self.descriptor = [0; 8];
+        self.prepared = Prepared::default();
     }
 
     fn protocol_error(&mut self, w: &mut PacketWriter, detail: &str) -> bool {
@@ -450,48 +460,65 @@ impl Conn<'_> {
         let n = calls.len();
         let mut any_failed = false;
         for (i, call) in calls.into_iter().enumerate() {
-            let types: Vec<TypeInfo> = call.params.iter().map(|p| p.ty).collect();
-            let args: Vec<RpcArg> = call
-                .params
-                .into_iter()
-                .map(|p| RpcArg {
-                    output: p.is_output(),
-                    name: (!p.name.is_empty()).then_some(p.name),
-                    ty: p.ty.sql_type(),
-                    value: p.value,
-                })
-                .collect();
-            let name = call.proc.name();
-            let outcome = {
-                let cancel = Arc::clone(&self.cancel);
-                let server_name = self.config.server_name.clone();
-                let mut sink = TdsSink::new(w, true, &cancel, &server_name);
-                let outcome = self.exec.execute_rpc(&name, args, &mut sink);
-                sink.close();
-                outcome
+            let plan = self.prepared.plan(&call.proc.name(), call.params);
+            let (failed, status, outputs) = match plan {
+                Plan::Error(e) => {
+                    let mut sink = TdsSink::new(w, true, &self.cancel, &self.config.server_name);
+                    sbroker_exec::ResultSink::error(&mut sink, &e);
+                    (true, None, Vec::new())
+                }
+                Plan::Done { handle_out } => (false, Some(0), handle_out.into_iter().map(handle_value).collect()),
+                Plan::Run {
+                    name,
+                    args,
+                    handle_out,
+                } => {
+                    let positions: Vec<(usize, TypeInfo)> =
+                        args.iter().map(|(pos, p)| (*pos, p.ty)).collect();
+                    let args: Vec<RpcArg> = args
+                        .into_iter()
+                        .map(|(_, p)| RpcArg {
+                            output: p.is_output(),
+                            name: (!p.name.is_empty()).then_some(p.name),
+                            ty: p.ty.sql_type(),
+                            value: p.value,
+                        })
+                        .collect();
+                    let outcome = {
+                        let cancel = Arc::clone(&self.cancel);
+                        let server_name = self.config.server_name.clone();
+                        let mut sink = TdsSink::new(w, true, &cancel, &server_name);
+                        let outcome = self.exec.execute_rpc(&name, args, &mut sink);
+                        sink.close();
+                        outcome
+                    };
+                    if self.cancel.load(Ordering::SeqCst) {
+                        return true;
+                    }
+                    let mut outputs: Vec<(usize, String, TypeInfo, Value)> =
+                        handle_out.into_iter().map(handle_value).collect();
+                    for (k, pname, _ty, value) in outcome.outputs {
+                        let Some((pos, ti)) = positions.get(k).copied() else {
+                            continue;
+                        };
+                        let value = value.cast(&ti.sql_type()).unwrap_or(Value::Null);
+                        outputs.push((pos, pname, ti, value));
+                    }
+                    (outcome.failed, outcome.status, outputs)
+                }
             };
-            if self.cancel.load(Ordering::SeqCst) {
-                return true;
-            }
-            any_failed |= outcome.failed;
-            if let Some(s) = outcome.status {
+            any_failed |= failed;
+            if let Some(s) = status {
                 encode_return_status(&mut w.buf, s);
             }
-            for (pos, pname, _ty, value) in &outcome.outputs {
-                let ti = types
-                    .get(*pos)
-                    .copied()
-                    .unwrap_or_else(|| TypeInfo::of(&value.sql_type()));
-                let value = value
-                    .cast(&ti.sql_type())
-                    .unwrap_or(sbroker_types::Value::Null);
+            for (pos, pname, ti, value) in &outputs {
                 let mut tmp = Vec::new();
                 let ordinal = u16::try_from(*pos).unwrap_or(u16::MAX);
-                if encode_return_value(&mut tmp, ordinal, pname, &ti, &value).is_ok() {
+                if encode_return_value(&mut tmp, ordinal, pname, ti, value).is_ok() {
                     w.buf.extend_from_slice(&tmp);
                 }
             }
-            let mut status = if outcome.failed {
+            let mut status = if failed {
                 done_status::ERROR
             } else {
                 done_status::FINAL

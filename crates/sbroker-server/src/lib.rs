@@ -10,6 +10,7 @@
 
 mod client;
 mod connection;
+mod prepared;
 mod sink;
 
 use std::net::{SocketAddr, TcpListener};
