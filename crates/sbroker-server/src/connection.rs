@@ -21,7 +21,7 @@ use sbroker_types::{ServerError, SqlType, Value};
 
 use crate::prepared::{Plan, Prepared};
 use crate::sink::{PacketWriter, TdsSink};
-use crate::{Auth, REPORTED_VERSION, REQUEST_BYTES_MAX, ServerConfig};
+use crate::{Auth, REPORTED_VERSION, REQUEST_BYTES_MAX, ServerConfig, Stats};
 
 /// What the reader thread hands to the session thread.
 enum Incoming {
@@ -55,7 +55,7 @@ impl MessageReader {
 
 /// Serves one connection to its end. Errors end the connection; nothing here panics on
 /// client bytes.
-pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfig, spid: u16) {
+pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfig, stats: &Stats) {
     let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else {
         return;
@@ -75,7 +75,7 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
     let (tx, rx) = mpsc::channel::<Incoming>();
     let reader_cancel = Arc::clone(&cancel);
     let spawned = std::thread::Builder::new()
-        .name(format!("tds-{spid}-read"))
+        .name("tds-read".to_string())
         .spawn(move || {
             loop {
                 let Some(m) = reader.next() else {
@@ -108,6 +108,7 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
     };
     conn.login_db = conn.exec.session().database_name();
     while let Ok(Incoming::Request(m)) = conn.rx.recv() {
+        stats.request();
         conn.handle(m, &mut w);
         if w.failed.is_some() {
             break;
@@ -467,7 +468,11 @@ impl Conn<'_> {
                     sbroker_exec::ResultSink::error(&mut sink, &e);
                     (true, None, Vec::new())
                 }
-                Plan::Done { handle_out } => (false, Some(0), handle_out.into_iter().map(handle_value).collect()),
+                Plan::Done { handle_out } => (
+                    false,
+                    Some(0),
+                    handle_out.into_iter().map(handle_value).collect(),
+                ),
                 Plan::Run {
                     name,
                     args,

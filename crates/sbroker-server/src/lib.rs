@@ -10,12 +10,13 @@
 
 mod client;
 mod connection;
+pub mod http;
 mod prepared;
 mod sink;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sbroker_engine::Instance;
@@ -68,6 +69,29 @@ impl ServerConfig {
     }
 }
 
+/// Counters of the TDS side, shown by the HTTP dashboard and metrics.
+#[derive(Debug, Default)]
+pub struct Stats {
+    open: AtomicU64,
+    accepted: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl Stats {
+    /// (open connections, connections accepted, requests served).
+    pub fn read(&self) -> (u64, u64, u64) {
+        (
+            self.open.load(Ordering::Relaxed),
+            self.accepted.load(Ordering::Relaxed),
+            self.requests.load(Ordering::Relaxed),
+        )
+    }
+
+    pub(crate) fn request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 /// Whether trust mode may listen on `addr`: loopback addresses only (DESIGN §2).
 pub fn trust_allowed(addr: &SocketAddr) -> bool {
     addr.ip().is_loopback()
@@ -81,6 +105,23 @@ pub fn run(
     config: ServerConfig,
     shutdown: Arc<AtomicBool>,
 ) -> std::io::Result<()> {
+    run_with_stats(
+        listener,
+        instance,
+        config,
+        shutdown,
+        Arc::new(Stats::default()),
+    )
+}
+
+/// [`run`], counting connections and requests in `stats`.
+pub fn run_with_stats(
+    listener: TcpListener,
+    instance: Instance,
+    config: ServerConfig,
+    shutdown: Arc<AtomicBool>,
+    stats: Arc<Stats>,
+) -> std::io::Result<()> {
     if config.auth == Auth::Trust && !trust_allowed(&listener.local_addr()?) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
@@ -89,12 +130,11 @@ pub fn run(
     }
     listener.set_nonblocking(true)?;
     let config = Arc::new(config);
-    let open = Arc::new(AtomicUsize::new(0));
     let mut next_spid: u16 = 51;
     while !shutdown.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((stream, _peer)) => {
-                if open.load(Ordering::SeqCst) >= CONNECTIONS_MAX {
+                if stats.open.load(Ordering::SeqCst) >= CONNECTIONS_MAX as u64 {
                     // Closing without a reply: the client reports a failed connection.
                     drop(stream);
                     continue;
@@ -108,16 +148,17 @@ pub fn run(
                 };
                 let instance = instance.clone();
                 let config = Arc::clone(&config);
-                let open_here = Arc::clone(&open);
-                open.fetch_add(1, Ordering::SeqCst);
+                let stats_here = Arc::clone(&stats);
+                stats.open.fetch_add(1, Ordering::SeqCst);
+                stats.accepted.fetch_add(1, Ordering::Relaxed);
                 let spawned = std::thread::Builder::new()
                     .name(format!("tds-{spid}"))
                     .spawn(move || {
-                        connection::serve(stream, &instance, &config, spid);
-                        open_here.fetch_sub(1, Ordering::SeqCst);
+                        connection::serve(stream, &instance, &config, &stats_here);
+                        stats_here.open.fetch_sub(1, Ordering::SeqCst);
                     });
                 if spawned.is_err() {
-                    open.fetch_sub(1, Ordering::SeqCst);
+                    stats.open.fetch_sub(1, Ordering::SeqCst);
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {

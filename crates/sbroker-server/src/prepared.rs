@@ -22,7 +22,9 @@ pub(crate) enum Plan {
         handle_out: Option<(usize, String, i32)>,
     },
     /// Nothing to run; maybe a handle to return (sp_prepare, sp_unprepare).
-    Done { handle_out: Option<(usize, String, i32)> },
+    Done {
+        handle_out: Option<(usize, String, i32)>,
+    },
     /// The call is wrong.
     Error(ServerError),
 }
@@ -84,7 +86,11 @@ impl Prepared {
     /// else runs as sent.
     pub(crate) fn plan(&mut self, proc_name: &str, params: Vec<RpcParam>) -> Plan {
         let name = proc_name.to_ascii_lowercase();
-        let name = name.rsplit('.').next().unwrap_or_default().trim_matches(['[', ']']);
+        let name = name
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .trim_matches(['[', ']']);
         match name {
             // @handle OUTPUT, @params, @stmt [, @options]
             "sp_prepare" => {
@@ -174,9 +180,10 @@ mod tests {
         else {
             panic!("sp_prepare returns a handle");
         };
-        let Plan::Run { name, args, .. } =
-            pr.plan("sp_execute", vec![p("", Value::Int(h)), p("@P1", Value::Int(5))])
-        else {
+        let Plan::Run { name, args, .. } = pr.plan(
+            "sp_execute",
+            vec![p("", Value::Int(h)), p("@P1", Value::Int(5))],
+        ) else {
             panic!("sp_execute runs");
         };
         assert_eq!(name, "sp_executesql");

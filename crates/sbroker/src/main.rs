@@ -53,6 +53,10 @@ enum Command {
         /// Address for TDS clients (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:1433")]
         listen: String,
+        /// Address for the HTTP dashboard (`/`), Prometheus metrics (`/metrics`) and JSON
+        /// status (`/api/status`); off when not given.
+        #[arg(long)]
+        http: Option<String>,
         /// Require SQL authentication: `sa` with this password, or logins made with
         /// CREATE LOGIN … WITH PASSWORD (also SBROKER_SA_PASSWORD). Without it any login
         /// is accepted as `sa`, on loopback addresses only.
@@ -100,8 +104,9 @@ fn main() -> ExitCode {
         Command::Serve {
             data,
             listen,
+            http,
             sa_password,
-        } => serve::serve(&data, &listen, sa_password),
+        } => serve::serve(&data, &listen, http.as_deref(), sa_password),
         Command::Sql {
             server,
             user,

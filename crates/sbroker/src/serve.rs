@@ -7,9 +7,14 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use sbroker_engine::Instance;
-use sbroker_server::{Auth, ServerConfig};
+use sbroker_server::{Auth, ServerConfig, Stats};
 
-pub fn serve(data: &Path, listen: &str, sa_password: Option<String>) -> ExitCode {
+pub fn serve(
+    data: &Path,
+    listen: &str,
+    http: Option<&str>,
+    sa_password: Option<String>,
+) -> ExitCode {
     let password = sa_password.or_else(|| {
         std::env::var("SBROKER_SA_PASSWORD")
             .ok()
@@ -49,6 +54,29 @@ pub fn serve(data: &Path, listen: &str, sa_password: Option<String>) -> ExitCode
         }
     };
     instance.set_activator(Arc::new(sbroker_exec::activation::TsqlActivator::stderr()));
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let stats = Arc::new(Stats::default());
+    if let Some(http_addr) = http {
+        let server = match tiny_http::Server::http(http_addr) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("sbroker: cannot listen for HTTP on {http_addr}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let bound = server.server_addr().to_ip();
+        if auth == Auth::Trust && !bound.is_some_and(|a| sbroker_server::trust_allowed(&a)) {
+            eprintln!(
+                "sbroker: refusing to serve HTTP on {http_addr} without --sa-password: trust mode is for loopback addresses only"
+            );
+            return ExitCode::from(2);
+        }
+        if let Some(a) = bound {
+            eprintln!("sbroker: dashboard and metrics on http://{a}/");
+        }
+        let (inst, st, stop) = (instance.clone(), Arc::clone(&stats), Arc::clone(&shutdown));
+        std::thread::spawn(move || sbroker_server::http::run_http(server, inst, st, stop));
+    }
     if auth == Auth::Trust {
         eprintln!(
             "sbroker: trust mode: any login name is accepted as sa (set --sa-password or SBROKER_SA_PASSWORD to require SQL authentication)"

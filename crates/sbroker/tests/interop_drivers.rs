@@ -12,7 +12,9 @@ use std::time::Duration;
 
 fn available(driver: &str) -> bool {
     let probe = match driver {
-        "pytds" => Command::new("python3").args(["-c", "import pytds"]).output(),
+        "pytds" => Command::new("python3")
+            .args(["-c", "import pytds"])
+            .output(),
         "odbc" => Command::new("python3")
             .args(["-c", "import mssql_python"])
             .output(),
@@ -59,8 +61,8 @@ fn third_party_drivers() {
     });
     let addr = rx.recv_timeout(Duration::from_secs(30)).expect("address");
     let port = addr.rsplit(':').next().expect("port").to_string();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/interop/drivers.py");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/drivers.py");
     let out = Command::new("python3")
         .arg(script)
         .arg(&port)

@@ -12,6 +12,8 @@ use std::time::Duration;
 struct Serve {
     child: Child,
     addr: String,
+    /// The HTTP address, when started with `--http`.
+    http: Option<String>,
 }
 
 impl Drop for Serve {
@@ -38,17 +40,36 @@ fn serve(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Serve {
     let mut child = cmd.spawn().expect("spawn serve");
     let stderr = child.stderr.take().expect("stderr");
     let (tx, rx) = mpsc::channel();
+    let (http_tx, http_rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Some(a) = line.strip_prefix("sbroker: listening for TDS on ") {
                 let _ = tx.send(a.trim().to_string());
+            }
+            if let Some(a) = line.strip_prefix("sbroker: dashboard and metrics on http://") {
+                let _ = http_tx.send(a.trim().trim_end_matches('/').to_string());
             }
         }
     });
     let addr = rx
         .recv_timeout(Duration::from_secs(30))
         .expect("serve prints its address");
-    Serve { child, addr }
+    let http = http_rx.try_recv().ok();
+    Serve { child, addr, http }
+}
+
+/// A plain HTTP/1.0 GET: (status line, body).
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).expect("connect http");
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("write");
+    let mut text = String::new();
+    s.read_to_string(&mut text).expect("read");
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (
+        head.lines().next().unwrap_or("").to_string(),
+        body.to_string(),
+    )
 }
 
 fn sql(addr: &str, args: &[&str], stdin: Option<&str>) -> Output {
@@ -211,4 +232,54 @@ fn commits_acknowledged_over_tds_survive_kill_9() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains(r#""rows":[[40,820,1]]"#), "{stdout}");
     assert!(stdout.contains(r#""rows":[[40]]"#), "{stdout}");
+}
+
+#[test]
+fn http_dashboard_metrics_and_status() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let server = serve(&dir.path().join("data"), &["--http", "127.0.0.1:0"], &[]);
+    let http = server.http.clone().expect("serve prints the HTTP address");
+    let setup = "CREATE DATABASE web;\nGO\nUSE web;\nCREATE QUEUE dbo.q; \
+        CREATE SERVICE s ON QUEUE dbo.q ([DEFAULT]);\nGO\nDECLARE @h uniqueidentifier; \
+        BEGIN DIALOG @h FROM SERVICE s TO SERVICE 's' WITH ENCRYPTION = OFF; \
+        SEND ON CONVERSATION @h (0x01); SEND ON CONVERSATION @h (0x02);\nGO\n";
+    let out = sql(&server.addr, &[], Some(setup));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let (status, body) = http_get(&http, "/metrics");
+    assert!(status.contains("200"), "{status}");
+    assert!(
+        body.contains(r#"sbroker_queue_messages{database="web",queue="dbo.q"} 2"#),
+        "{body}"
+    );
+    assert!(body.contains("sbroker_tds_connections_total "), "{body}");
+    let (_, body) = http_get(&http, "/api/status");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let web = v["databases"]
+        .as_array()
+        .expect("databases")
+        .iter()
+        .find(|d| d["name"] == "web")
+        .expect("web database")
+        .clone();
+    let q = web["queues"]
+        .as_array()
+        .expect("queues")
+        .iter()
+        .find(|q| q["name"] == "q")
+        .expect("queue q")
+        .clone();
+    assert_eq!(q["messages"], 2);
+    assert_eq!(q["ready"], 2);
+    assert_eq!(web["broker_enabled"], true);
+    let (status, body) = http_get(&http, "/");
+    assert!(status.contains("200"));
+    assert!(body.contains("<table>") && body.contains("dbo.q"), "{body}");
+    let (status, _) = http_get(&http, "/nope");
+    assert!(status.contains("404"), "{status}");
 }
