@@ -138,6 +138,18 @@ def run_odbc():
 
     dbapi_suite("odbc", connect, "?")
 
+    # Encrypt=yes (the driver's default): TLS inside PRELOGIN with the server's self-signed
+    # certificate, trusted explicitly as for a SQL Server without a configured one.
+    conn = mssql_python.connect(
+        f"Server=127.0.0.1,{PORT};Database=master;UID=sa;PWD=x;"
+        "Encrypt=yes;TrustServerCertificate=yes"
+    )
+    cur = conn.cursor()
+    cur.execute("SELECT ? + 1, REPLICATE(N'z', 20000)", (41,))
+    row = tuple(cur.fetchone())
+    check("odbc: encrypted connection", (row[0], len(row[1])), (42, 20000))
+    conn.close()
+
 
 def run_tsql():
     script = "\n".join(s + "\ngo" for s in setup_sql("interop_tsql")) + "\n"

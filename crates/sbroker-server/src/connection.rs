@@ -1,6 +1,5 @@
 //! One client connection: PRELOGIN, LOGIN7, then requests until the client leaves.
 
-use std::io::Read;
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +20,7 @@ use sbroker_types::{ServerError, SqlType, Value};
 
 use crate::prepared::{Plan, Prepared};
 use crate::sink::{PacketWriter, TdsSink};
+use crate::tls::{TlsSetup, Wire};
 use crate::{Auth, REPORTED_VERSION, REQUEST_BYTES_MAX, ServerConfig, Stats};
 
 /// What the reader thread hands to the session thread.
@@ -30,9 +30,9 @@ enum Incoming {
     Closed,
 }
 
-/// Reads whole messages off the socket.
+/// Reads whole messages off the connection.
 struct MessageReader {
-    stream: TcpStream,
+    wire: Wire,
     buf: MessageBuffer,
 }
 
@@ -45,7 +45,7 @@ impl MessageReader {
                 Ok(None) => {}
                 Err(_) => return None,
             }
-            match self.stream.read(&mut chunk) {
+            match self.wire.read(&mut chunk) {
                 Ok(0) | Err(_) => return None,
                 Ok(n) => self.buf.push(chunk.get(..n).unwrap_or_default()),
             }
@@ -57,14 +57,12 @@ impl MessageReader {
 /// client bytes.
 pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfig, stats: &Stats) {
     let _ = stream.set_nodelay(true);
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
+    let wire = Wire::plain(stream);
     let mut reader = MessageReader {
-        stream: read_half,
+        wire: wire.clone(),
         buf: MessageBuffer::new(REQUEST_BYTES_MAX),
     };
-    let mut w = PacketWriter::new(stream);
+    let mut w = PacketWriter::new(wire);
     let Some(mut exec) = login(&mut reader, &mut w, instance, config) else {
         return;
     };
@@ -114,6 +112,8 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
             break;
         }
     }
+    // The reader thread may still wait on the socket: closing it ends that thread too.
+    let _ = w.wire.socket().shutdown(std::net::Shutdown::Both);
     // Dropping the executor rolls back an open transaction, as SQL Server does when a
     // connection closes.
 }
@@ -128,6 +128,13 @@ fn login(
     let first = reader.next()?;
     let login_msg = if first.ty == PacketType::PreLogin {
         let client = PreLogin::decode(&first.payload).ok()?;
+        // Full TLS when the client asks for it (ON / REQ) and a certificate is set up.
+        // A client that only offers encryption (OFF) is answered NOT_SUP and goes on in
+        // clear text, as it would without TLS support (no login-only encryption).
+        let tls = config
+            .tls
+            .as_ref()
+            .filter(|_| matches!(client.encryption, Some(encryption::ON | encryption::REQ)));
         let reply = PreLogin {
             version: Some([
                 REPORTED_VERSION[0],
@@ -139,7 +146,11 @@ fn login(
             ]),
             // No TLS: clients that do not insist on encryption go on in clear text; a client
             // that requires it stops here with its own message.
-            encryption: Some(encryption::NOT_SUP),
+            encryption: Some(if tls.is_some() {
+                encryption::ON
+            } else {
+                encryption::NOT_SUP
+            }),
             instance: Some(vec![0]),
             // THREADID is empty from a server (drivers check it).
             thread_id: None,
@@ -147,6 +158,11 @@ fn login(
         };
         w.buf.extend_from_slice(&reply.encode());
         w.finish();
+        if let Some(tls) = tls {
+            let wire = tls_handshake(reader, w, tls)?;
+            reader.wire = wire.clone();
+            w.wire = wire;
+        }
         reader.next()?
     } else {
         first
@@ -258,6 +274,46 @@ fn login(
         return None;
     }
     Some(exec)
+}
+
+/// The TLS handshake inside PRELOGIN packets; returns the TLS stream for the rest of the
+/// connection.
+fn tls_handshake(reader: &mut MessageReader, w: &mut PacketWriter, tls: &TlsSetup) -> Option<Wire> {
+    let mut conn = rustls::ServerConnection::new(Arc::clone(&tls.config)).ok()?;
+    // A handshake takes two or three flights; a client that keeps talking is not one.
+    for _ in 0..16 {
+        let m = reader.next()?;
+        if m.ty != PacketType::PreLogin {
+            return None;
+        }
+        let mut records = m.payload.as_slice();
+        while !records.is_empty() {
+            conn.read_tls(&mut records).ok()?;
+            conn.process_new_packets().ok()?;
+        }
+        let mut out = Vec::new();
+        while conn.wants_write() {
+            conn.write_tls(&mut out).ok()?;
+        }
+        if !out.is_empty() {
+            let mut wire = Vec::new();
+            let mut id = 1;
+            packet::frame(
+                PacketType::PreLogin,
+                &out,
+                packet::PACKET_SIZE_DEFAULT,
+                true,
+                &mut id,
+                &mut wire,
+            );
+            w.wire.write_all(&wire).ok()?;
+        }
+        if !conn.is_handshaking() {
+            let early = reader.buf.take_pending();
+            return Some(Wire::tls(Arc::clone(w.wire.socket()), conn, early));
+        }
+    }
+    None
 }
 
 fn info(out: &mut Vec<u8>, config: &ServerConfig, number: i32, text: &str) {

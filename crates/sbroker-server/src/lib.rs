@@ -13,6 +13,7 @@ mod connection;
 pub mod http;
 mod prepared;
 mod sink;
+mod tls;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use sbroker_engine::Instance;
 
 pub use client::{Client, ClientConfig, ClientError};
+pub use tls::TlsSetup;
 
 /// Connections served at once; more are refused until one closes.
 pub const CONNECTIONS_MAX: usize = 256;
@@ -48,6 +50,8 @@ pub struct ServerConfig {
     pub auth: Auth,
     /// Name reported in messages (ERROR/INFO tokens) and @@SERVERNAME-like places.
     pub server_name: String,
+    /// TLS for clients that ask for encryption; `None` answers ENCRYPT_NOT_SUP to all.
+    pub tls: Option<TlsSetup>,
 }
 
 impl Default for ServerConfig {
@@ -55,6 +59,7 @@ impl Default for ServerConfig {
         Self {
             auth: Auth::Trust,
             server_name: "sbroker".to_string(),
+            tls: None,
         }
     }
 }

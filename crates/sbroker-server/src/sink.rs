@@ -1,8 +1,6 @@
 //! The server's output side: a packet writer over the socket, and the [`ResultSink`] that
 //! turns the interpreter's results into TDS tokens.
 
-use std::io::Write;
-use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use sbroker_exec::{Column, ResultSink, ServerError, Value};
@@ -14,10 +12,12 @@ use sbroker_tds::token::{
 use sbroker_tds::types::{self, MAX_LEN, TypeInfo};
 use sbroker_types::{SqlType, StrLen};
 
+use crate::tls::Wire;
+
 /// Writes one response message as packets; full packets go out as soon as they fill, so a
 /// large result streams instead of waiting for the batch to end.
 pub(crate) struct PacketWriter {
-    stream: TcpStream,
+    pub(crate) wire: Wire,
     packet_size: usize,
     packet_id: u8,
     pub(crate) buf: Vec<u8>,
@@ -26,9 +26,9 @@ pub(crate) struct PacketWriter {
 }
 
 impl PacketWriter {
-    pub(crate) fn new(stream: TcpStream) -> Self {
+    pub(crate) fn new(wire: Wire) -> Self {
         Self {
-            stream,
+            wire,
             packet_size: packet::PACKET_SIZE_DEFAULT,
             packet_id: 1,
             buf: Vec::new(),
@@ -42,7 +42,7 @@ impl PacketWriter {
 
     fn send(&mut self, bytes: &[u8]) {
         if self.failed.is_none()
-            && let Err(e) = self.stream.write_all(bytes)
+            && let Err(e) = self.wire.write_all(bytes)
         {
             self.failed = Some(e);
         }
@@ -83,11 +83,6 @@ impl PacketWriter {
         self.buf.clear();
         self.packet_id = 1;
         self.send(&wire);
-        if self.failed.is_none()
-            && let Err(e) = self.stream.flush()
-        {
-            self.failed = Some(e);
-        }
     }
 }
 

@@ -26,6 +26,12 @@ impl Drop for Server {
 }
 
 fn start(auth: Auth) -> Server {
+    let mut config = ServerConfig::default_with(auth);
+    config.tls = Some(sbroker_server::TlsSetup::self_signed().unwrap());
+    start_with(config)
+}
+
+fn start_with(config: ServerConfig) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let instance = Instance::open(dir.path()).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -33,7 +39,7 @@ fn start(auth: Auth) -> Server {
     let shutdown = Arc::new(AtomicBool::new(false));
     let stop = Arc::clone(&shutdown);
     std::thread::spawn(move || {
-        sbroker_server::run(listener, instance, ServerConfig::default_with(auth), stop).unwrap();
+        sbroker_server::run(listener, instance, config, stop).unwrap();
     });
     Server {
         port,
@@ -48,11 +54,22 @@ async fn connect_as(
     password: &str,
     db: Option<&str>,
 ) -> tiberius::Result<Client<Compat<TcpStream>>> {
+    connect_with(port, user, password, db, EncryptionLevel::NotSupported).await
+}
+
+async fn connect_with(
+    port: u16,
+    user: &str,
+    password: &str,
+    db: Option<&str>,
+    encryption: EncryptionLevel,
+) -> tiberius::Result<Client<Compat<TcpStream>>> {
     let mut config = Config::new();
     config.host("127.0.0.1");
     config.port(port);
     config.authentication(AuthMethod::sql_server(user, password));
-    config.encryption(EncryptionLevel::NotSupported);
+    config.encryption(encryption);
+    config.trust_cert();
     if let Some(db) = db {
         config.database(db);
     }
@@ -427,5 +444,55 @@ fn a_dialog_over_tds() {
             .await
             .unwrap();
         assert_eq!(rows[0].get::<i32, _>(0), Some(0));
+    });
+}
+
+/// A client that requires encryption gets TLS (handshake inside PRELOGIN, then TLS
+/// records); the self-signed certificate is accepted with trust_cert, as with SQL Server's
+/// own self-signed certificate.
+#[test]
+fn encrypted_connections() {
+    let server = start(Auth::SaPassword("Tls!pw1".into()));
+    rt().block_on(async {
+        for level in [EncryptionLevel::Required, EncryptionLevel::On] {
+            let mut c = connect_with(server.port, "sa", "Tls!pw1", None, level)
+                .await
+                .unwrap();
+            let big = "y".repeat(50_000);
+            let rows = c
+                .query("SELECT @P1 AS v, LEN(@P1) AS n", &[&big.as_str()])
+                .await
+                .unwrap()
+                .into_first_result()
+                .await
+                .unwrap();
+            assert_eq!(rows[0].get::<&str, _>("v"), Some(big.as_str()));
+            assert_eq!(rows[0].get::<i32, _>("n"), Some(50_000));
+            let e = server_error(&mut c, "SELECT 1/0").await;
+            assert_eq!(e.code(), 8134);
+        }
+        // The password check also holds over TLS.
+        assert!(
+            connect_with(server.port, "sa", "nope", None, EncryptionLevel::Required)
+                .await
+                .is_err()
+        );
+    });
+    // Without a certificate a client that requires encryption cannot connect; one that does
+    // not ask still can.
+    let plain = start_with(ServerConfig::default());
+    rt().block_on(async {
+        assert!(
+            connect_with(plain.port, "sa", "", None, EncryptionLevel::Required)
+                .await
+                .is_err()
+        );
+        assert!(
+            connect(plain.port)
+                .await
+                .simple_query("SELECT 1")
+                .await
+                .is_ok()
+        );
     });
 }

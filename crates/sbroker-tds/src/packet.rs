@@ -158,6 +158,12 @@ impl MessageBuffer {
         self.pending.extend_from_slice(bytes);
     }
 
+    /// Takes the bytes received but not yet part of a packet (after a protocol switch, such
+    /// as the start of TLS records following the last PRELOGIN packet).
+    pub fn take_pending(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.pending)
+    }
+
     /// True when no partial packet or message is held.
     pub fn is_idle(&self) -> bool {
         self.pending.is_empty() && self.message_type.is_none()

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use sbroker_engine::Instance;
-use sbroker_server::{Auth, ServerConfig, Stats};
+use sbroker_server::{Auth, ServerConfig, Stats, TlsSetup};
 
 pub fn serve(
     data: &Path,
@@ -84,13 +84,14 @@ pub fn serve(
     }
     // The listening line is the one tests and scripts wait for (port 0 picks a port).
     eprintln!("sbroker: listening for TDS on {addr}");
-    let shutdown = Arc::new(AtomicBool::new(false));
-    match sbroker_server::run(
-        listener,
-        instance,
-        ServerConfig::default_with(auth),
-        shutdown,
-    ) {
+    // Like SQL Server without a configured certificate: a self-signed one made at startup,
+    // for clients that ask for encryption.
+    let mut config = ServerConfig::default_with(auth);
+    match TlsSetup::self_signed() {
+        Ok(t) => config.tls = Some(t),
+        Err(e) => eprintln!("sbroker: TLS unavailable ({e}); clients must not require encryption"),
+    }
+    match sbroker_server::run_with_stats(listener, instance, config, shutdown, stats) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sbroker: {e}");

@@ -151,6 +151,14 @@ enum Mode {
 struct ServeProcess {
     child: std::process::Child,
     addr: String,
+    /// Everything the server printed, for failure reports.
+    log: std::sync::Arc<Mutex<Vec<String>>>,
+}
+
+impl ServeProcess {
+    fn log_text(&self) -> String {
+        self.log.lock().map(|l| l.join("\n")).unwrap_or_default()
+    }
 }
 
 impl Drop for ServeProcess {
@@ -175,6 +183,8 @@ fn start_server(data: &Path) -> Result<ServeProcess, String> {
         .map_err(|e| format!("spawn serve: {e}"))?;
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let (tx, rx) = std::sync::mpsc::channel();
+    let log = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let log_w = std::sync::Arc::clone(&log);
     std::thread::spawn(move || {
         use std::io::BufRead;
         let mut sent = false;
@@ -184,15 +194,19 @@ fn start_server(data: &Path) -> Result<ServeProcess, String> {
                 let _ = tx.send(addr.trim().to_string());
                 sent = true;
             }
+            if let Ok(mut l) = log_w.lock() {
+                l.push(line);
+            }
         }
     });
     let mut server = ServeProcess {
         child,
         addr: String::new(),
+        log,
     };
     server.addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .map_err(|_| "sbroker serve did not start".to_string())?;
+        .recv_timeout(Duration::from_secs(60))
+        .map_err(|_| format!("sbroker serve did not start:\n{}", server.log_text()))?;
     Ok(server)
 }
 
@@ -256,6 +270,12 @@ fn run_script(path: &Path, mode: Mode) -> Result<String, String> {
             Err(e) => return Err(format!("wait: {e}")),
         }
     };
+    // The server's own log, shown when the run went wrong.
+    let server_log = server.as_mut().map(|s| {
+        let _ = s.child.kill();
+        let _ = s.child.wait();
+        s.log_text()
+    });
     drop(server);
     let out = out_t.join().map_err(|_| "stdout reader panicked")?;
     let err = err_t.join().map_err(|_| "stderr reader panicked")?;
@@ -268,8 +288,9 @@ fn run_script(path: &Path, mode: Mode) -> Result<String, String> {
     normalized.push_str(&format!("{{\"exit\": {code}}}\n"));
     if code != 0 && code != 1 {
         return Err(format!(
-            "unexpected exit code {code}; stderr:\n{}",
-            String::from_utf8_lossy(&err)
+            "unexpected exit code {code}; stderr:\n{}\nserver log:\n{}",
+            String::from_utf8_lossy(&err),
+            server_log.unwrap_or_default()
         ));
     }
     Ok(normalized)
