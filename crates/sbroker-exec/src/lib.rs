@@ -272,11 +272,19 @@ impl Executor {
             }
         };
         self.frames = vec![Frame::default()];
+        self.batch_text = Arc::from(sql);
+        BatchOutcome {
+            failed: self.run_top_level(&stmts, sink),
+        }
+    }
+
+    /// Runs the statements of a batch or RPC call (the top frame is set up); an error no
+    /// TRY/CATCH handled goes to the sink with its line. Returns true if there was one.
+    fn run_top_level(&mut self, stmts: &[ast::Stmt], sink: &mut dyn ResultSink) -> bool {
         self.caught.clear();
         self.depth = 0;
-        self.batch_text = Arc::from(sql);
-        match self.exec_block(&stmts, sink) {
-            Ok(_) => BatchOutcome { failed: false },
+        match self.exec_block(stmts, sink) {
+            Ok(_) => false,
             Err(e) => {
                 let e = if e.line.is_none() {
                     e.at_line(self.line)
@@ -285,7 +293,7 @@ impl Executor {
                 };
                 self.last_error = e.number;
                 sink.error(&e);
-                BatchOutcome { failed: true }
+                true
             }
         }
     }
@@ -382,23 +390,9 @@ impl Executor {
             line: 1,
         };
         self.frames = vec![frame];
-        self.caught.clear();
-        self.depth = 0;
         self.line = 1;
         self.batch_text = Arc::from(format!("EXEC {procedure}"));
-        let failed = match self.exec_block(std::slice::from_ref(&stmt), sink) {
-            Ok(_) => false,
-            Err(e) => {
-                let e = if e.line.is_none() {
-                    e.at_line(self.line)
-                } else {
-                    e
-                };
-                self.last_error = e.number;
-                sink.error(&e);
-                true
-            }
-        };
+        let failed = self.run_top_level(std::slice::from_ref(&stmt), sink);
         let var = |name: &str| match self.frames.first().and_then(|f| f.vars.get(name)) {
             Some(Var::Scalar { value, .. }) => Some(value.clone()),
             _ => None,

@@ -100,6 +100,9 @@ fn label(s: &str) -> String {
         .replace('\n', "\\n")
 }
 
+/// A per-queue gauge: metric name, help text, value.
+type QueueGauge = (&'static str, &'static str, fn(&QueueStatus) -> u64);
+
 /// Prometheus text exposition format (version 0.0.4).
 pub fn metrics_text(dbs: &[DatabaseStatus], stats: &Stats) -> String {
     let mut out = String::new();
@@ -119,38 +122,30 @@ pub fn metrics_text(dbs: &[DatabaseStatus], stats: &Stats) -> String {
     );
     let _ = writeln!(out, "# TYPE sbroker_tds_requests_total counter");
     let _ = writeln!(out, "sbroker_tds_requests_total {requests}");
-    let _ = writeln!(
-        out,
-        "# HELP sbroker_queue_messages Rows in a service queue."
-    );
-    let _ = writeln!(out, "# TYPE sbroker_queue_messages gauge");
-    for d in dbs {
-        for q in &d.queues {
-            let _ = writeln!(
-                out,
-                "sbroker_queue_messages{{database=\"{}\",queue=\"{}.{}\"}} {}",
-                label(&d.name),
-                label(&q.schema),
-                label(&q.name),
-                q.messages
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP sbroker_queue_ready_messages Rows ready to be received."
-    );
-    let _ = writeln!(out, "# TYPE sbroker_queue_ready_messages gauge");
-    for d in dbs {
-        for q in &d.queues {
-            let _ = writeln!(
-                out,
-                "sbroker_queue_ready_messages{{database=\"{}\",queue=\"{}.{}\"}} {}",
-                label(&d.name),
-                label(&q.schema),
-                label(&q.name),
-                q.ready
-            );
+    let per_queue: [QueueGauge; 2] = [
+        ("sbroker_queue_messages", "Rows in a service queue.", |q| {
+            q.messages as u64
+        }),
+        (
+            "sbroker_queue_ready_messages",
+            "Rows ready to be received.",
+            |q| q.ready,
+        ),
+    ];
+    for (name, help, value) in per_queue {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for d in dbs {
+            for q in &d.queues {
+                let _ = writeln!(
+                    out,
+                    "{name}{{database=\"{}\",queue=\"{}.{}\"}} {}",
+                    label(&d.name),
+                    label(&q.schema),
+                    label(&q.name),
+                    value(q)
+                );
+            }
         }
     }
     let _ = writeln!(

@@ -2,50 +2,19 @@
 //! login, SQL batches, parameterized queries (RPC sp_executesql), typed values, errors,
 //! transactions across batches, SQL authentication, and a whole Service Broker dialog.
 
-use std::net::TcpListener;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+mod common;
 
-use sbroker_engine::Instance;
+use common::{Server, start_with};
 use sbroker_server::{Auth, ServerConfig};
 use tiberius::{AuthMethod, Client, Config, EncryptionLevel};
 use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
 
 /// A server on an ephemeral port of 127.0.0.1, stopped when dropped.
-struct Server {
-    port: u16,
-    shutdown: Arc<AtomicBool>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.shutdown.store(true, Ordering::SeqCst);
-    }
-}
-
 fn start(auth: Auth) -> Server {
     let mut config = ServerConfig::default_with(auth);
     config.tls = Some(sbroker_server::TlsSetup::self_signed().unwrap());
     start_with(config)
-}
-
-fn start_with(config: ServerConfig) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let instance = Instance::open(dir.path()).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&shutdown);
-    std::thread::spawn(move || {
-        sbroker_server::run(listener, instance, config, stop).unwrap();
-    });
-    Server {
-        port,
-        shutdown,
-        _dir: dir,
-    }
 }
 
 async fn connect_as(
@@ -207,6 +176,26 @@ fn parameterized_queries_run_through_sp_executesql() {
     });
 }
 
+/// Runs a batch that must succeed.
+async fn exec(c: &mut Client<Compat<TcpStream>>, sql: &str) {
+    c.simple_query(sql)
+        .await
+        .unwrap()
+        .into_results()
+        .await
+        .unwrap();
+}
+
+/// Runs a batch and returns its first result set.
+async fn first_rows(c: &mut Client<Compat<TcpStream>>, sql: &str) -> Vec<tiberius::Row> {
+    c.simple_query(sql)
+        .await
+        .unwrap()
+        .into_first_result()
+        .await
+        .unwrap()
+}
+
 /// Runs a batch that must fail and returns the server's error (tiberius reports it either
 /// when the query starts or while its results are read).
 async fn server_error(c: &mut Client<Compat<TcpStream>>, sql: &str) -> tiberius::error::TokenError {
@@ -240,13 +229,7 @@ fn errors_carry_sql_server_numbers_and_the_connection_goes_on() {
         )
         .await;
         assert_eq!(e.code(), 8426);
-        let rows = c
-            .simple_query("SELECT 5")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
+        let rows = first_rows(&mut c, "SELECT 5").await;
         assert_eq!(rows[0].get::<i32, _>(0), Some(5));
     });
 }
@@ -256,46 +239,19 @@ fn a_transaction_spans_batches_and_a_closed_connection_rolls_back() {
     let server = start(Auth::Trust);
     rt().block_on(async {
         let mut c = connect(server.port).await;
-        c.simple_query("CREATE TABLE dbo.k (v int)")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
-        c.simple_query("BEGIN TRANSACTION; INSERT dbo.k VALUES (1)")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
-        let rows = c
-            .simple_query("SELECT @@TRANCOUNT, COUNT(*) FROM dbo.k")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
+        exec(&mut c, "CREATE TABLE dbo.k (v int)").await;
+        exec(&mut c, "BEGIN TRANSACTION; INSERT dbo.k VALUES (1)").await;
+        let rows = first_rows(&mut c, "SELECT @@TRANCOUNT, COUNT(*) FROM dbo.k").await;
         assert_eq!(rows[0].get::<i32, _>(0), Some(1));
         assert_eq!(rows[0].get::<i32, _>(1), Some(1));
-        c.simple_query("INSERT dbo.k VALUES (2)")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
+        exec(&mut c, "INSERT dbo.k VALUES (2)").await;
         drop(c);
 
         let mut c2 = connect(server.port).await;
         // The first connection's transaction was rolled back when it closed.
         let mut count = -1;
         for _ in 0..50 {
-            let rows = c2
-                .simple_query("SELECT COUNT(*) FROM dbo.k")
-                .await
-                .unwrap()
-                .into_first_result()
-                .await
-                .unwrap();
+            let rows = first_rows(&mut c2, "SELECT COUNT(*) FROM dbo.k").await;
             count = rows[0].get::<i32, _>(0).unwrap();
             if count == 0 {
                 break;
@@ -303,19 +259,8 @@ fn a_transaction_spans_batches_and_a_closed_connection_rolls_back() {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(count, 0);
-        c2.simple_query("BEGIN TRAN; INSERT dbo.k VALUES (3); COMMIT")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
-        let rows = c2
-            .simple_query("SELECT v FROM dbo.k")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
+        exec(&mut c2, "BEGIN TRAN; INSERT dbo.k VALUES (3); COMMIT").await;
+        let rows = first_rows(&mut c2, "SELECT v FROM dbo.k").await;
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].get::<i32, _>(0), Some(3));
     });
@@ -336,22 +281,15 @@ fn sql_authentication_checks_passwords() {
         let mut c = connect_as(server.port, "sa", "Str0ng!pw", None)
             .await
             .unwrap();
-        c.simple_query("CREATE LOGIN app WITH PASSWORD = 'App!pw1'; CREATE DATABASE appdb")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
+        exec(
+            &mut c,
+            "CREATE LOGIN app WITH PASSWORD = 'App!pw1'; CREATE DATABASE appdb",
+        )
+        .await;
         let mut app = connect_as(server.port, "app", "App!pw1", Some("appdb"))
             .await
             .unwrap();
-        let rows = app
-            .simple_query("SELECT DB_NAME()")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
+        let rows = first_rows(&mut app, "SELECT DB_NAME()").await;
         assert_eq!(rows[0].get::<&str, _>(0), Some("appdb"));
         assert!(connect_as(server.port, "app", "nope", None).await.is_err());
         assert!(
@@ -375,28 +313,19 @@ fn a_dialog_over_tds() {
     let server = start(Auth::Trust);
     rt().block_on(async {
         let mut setup = connect(server.port).await;
-        setup
-            .simple_query("CREATE DATABASE sbtest")
-            .await
-            .unwrap()
-            .into_results()
-            .await
-            .unwrap();
+        exec(&mut setup, "CREATE DATABASE sbtest").await;
         let mut a = connect_as(server.port, "sa", "", Some("sbtest"))
             .await
             .unwrap();
-        a.simple_query(
+        exec(
+            &mut a,
             "CREATE MESSAGE TYPE [//t/Req] VALIDATION = WELL_FORMED_XML;
              CREATE CONTRACT [//t/C] ([//t/Req] SENT BY INITIATOR);
              CREATE QUEUE dbo.InitQ; CREATE QUEUE dbo.TargetQ;
              CREATE SERVICE [//t/Init] ON QUEUE dbo.InitQ;
              CREATE SERVICE [//t/Target] ON QUEUE dbo.TargetQ ([//t/C]);",
         )
-        .await
-        .unwrap()
-        .into_results()
-        .await
-        .unwrap();
+        .await;
         let rows = a
             .query(
                 "DECLARE @h uniqueidentifier;
@@ -436,13 +365,7 @@ fn a_dialog_over_tds() {
         let raw: &[u8] = rows[0].get(3).unwrap();
         assert!(!raw.is_empty());
         // Exactly once: the queue is empty now.
-        let rows = b
-            .simple_query("SELECT COUNT(*) FROM dbo.TargetQ")
-            .await
-            .unwrap()
-            .into_first_result()
-            .await
-            .unwrap();
+        let rows = first_rows(&mut b, "SELECT COUNT(*) FROM dbo.TargetQ").await;
         assert_eq!(rows[0].get::<i32, _>(0), Some(0));
     });
 }

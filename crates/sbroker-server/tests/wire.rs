@@ -2,13 +2,13 @@
 //! malformed or hostile bytes end only their own connection, and a client may skip
 //! PRELOGIN. Requests are built with the sans-IO codec.
 
+mod common;
+
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use sbroker_engine::Instance;
+use common::{Server, start_with};
 use sbroker_server::{Auth, ServerConfig};
 use sbroker_tds::buf::Reader;
 use sbroker_tds::login7::Login7;
@@ -17,39 +17,8 @@ use sbroker_tds::prelogin::PreLogin;
 use sbroker_tds::request;
 use sbroker_tds::token::{Token, TokenDecoder, done_status};
 
-struct Server {
-    port: u16,
-    shutdown: Arc<AtomicBool>,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.shutdown.store(true, Ordering::SeqCst);
-    }
-}
-
 fn start() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let instance = Instance::open(dir.path()).unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let shutdown = Arc::new(AtomicBool::new(false));
-    let stop = Arc::clone(&shutdown);
-    std::thread::spawn(move || {
-        sbroker_server::run(
-            listener,
-            instance,
-            ServerConfig::default_with(Auth::Trust),
-            stop,
-        )
-        .unwrap();
-    });
-    Server {
-        port,
-        shutdown,
-        _dir: dir,
-    }
+    start_with(ServerConfig::default_with(Auth::Trust))
 }
 
 struct Conn {

@@ -140,21 +140,27 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
-fn run(data: &PathBuf, format: Format, files: &[String], vars: &[(String, String)]) -> ExitCode {
-    let instance = match Instance::open(data) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!(
-                "sbroker: cannot open data directory {}: {e}",
-                data.display()
-            );
-            return ExitCode::from(2);
-        }
-    };
-    // Activation procedures run in background sessions; their output goes to stderr.
+/// Opens the instance in `data` with T-SQL activation (activated procedures print to
+/// stderr); exit status 2 when the directory cannot be opened.
+pub(crate) fn open_instance(data: &std::path::Path) -> Result<Instance, ExitCode> {
+    let instance = Instance::open(data).map_err(|e| {
+        eprintln!(
+            "sbroker: cannot open data directory {}: {e}",
+            data.display()
+        );
+        ExitCode::from(2)
+    })?;
     instance.set_activator(std::sync::Arc::new(
         sbroker_exec::activation::TsqlActivator::stderr(),
     ));
+    Ok(instance)
+}
+
+fn run(data: &std::path::Path, format: Format, files: &[String], vars: &[(String, String)]) -> ExitCode {
+    let instance = match open_instance(data) {
+        Ok(i) => i,
+        Err(code) => return code,
+    };
     let mut exec = Executor::new(&instance);
     let stdout = std::io::stdout();
     let mut printer = Printer::new(stdout.lock(), format);

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use sbroker_engine::Instance;
 use sbroker_server::{Auth, ServerConfig, Stats, TlsSetup};
 
 pub fn serve(
@@ -43,17 +42,10 @@ pub fn serve(
             Auth::Trust
         }
     };
-    let instance = match Instance::open(data) {
+    let instance = match crate::open_instance(data) {
         Ok(i) => i,
-        Err(e) => {
-            eprintln!(
-                "sbroker: cannot open data directory {}: {e}",
-                data.display()
-            );
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    instance.set_activator(Arc::new(sbroker_exec::activation::TsqlActivator::stderr()));
     let shutdown = Arc::new(AtomicBool::new(false));
     let stats = Arc::new(Stats::default());
     if let Some(http_addr) = http {
