@@ -9,6 +9,7 @@ Service Broker dialog (SEND on one connection, WAITFOR(RECEIVE) on another). Exi
 on the first failed check, printing what differed.
 """
 
+import os
 import subprocess
 import sys
 import uuid
@@ -149,6 +150,19 @@ def run_odbc():
     row = tuple(cur.fetchone())
     check("odbc: encrypted connection", (row[0], len(row[1])), (42, 20000))
     conn.close()
+
+    # TDS 8 strict (TLS before PRELOGIN): the driver verifies the certificate even with
+    # TrustServerCertificate, so it pins the one the server wrote next to its data.
+    cert = os.environ.get("SBROKER_TDS_CERT")
+    if cert:
+        conn = mssql_python.connect(
+            f"Server=127.0.0.1,{PORT};Database=master;UID=sa;PWD=x;"
+            f"Encrypt=strict;ServerCertificate={cert}"
+        )
+        cur = conn.cursor()
+        cur.execute("SELECT ? + 1", (41,))
+        check("odbc: TDS 8 strict", cur.fetchone()[0], 42)
+        conn.close()
 
 
 def run_tsql():

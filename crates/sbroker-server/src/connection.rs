@@ -57,13 +57,27 @@ impl MessageReader {
 /// client bytes.
 pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfig, stats: &Stats) {
     let _ = stream.set_nodelay(true);
-    let wire = Wire::plain(stream);
+    // TDS 8 strict mode starts with a TLS ClientHello (record type 0x16, not a TDS packet
+    // type): TLS first, then PRELOGIN and everything else inside it.
+    let mut first = [0u8; 1];
+    let strict = matches!(stream.peek(&mut first), Ok(1) if first[0] == 0x16);
+    let wire = if strict {
+        let Some(tls) = &config.tls else {
+            return;
+        };
+        let Some(wire) = strict_handshake(stream, tls) else {
+            return;
+        };
+        wire
+    } else {
+        Wire::plain(stream)
+    };
     let mut reader = MessageReader {
         wire: wire.clone(),
         buf: MessageBuffer::new(REQUEST_BYTES_MAX),
     };
     let mut w = PacketWriter::new(wire);
-    let Some(mut exec) = login(&mut reader, &mut w, instance, config) else {
+    let Some(mut exec) = login(&mut reader, &mut w, instance, config, strict) else {
         return;
     };
 
@@ -124,6 +138,7 @@ fn login(
     w: &mut PacketWriter,
     instance: &Instance,
     config: &ServerConfig,
+    strict: bool,
 ) -> Option<Executor> {
     let first = reader.next()?;
     let login_msg = if first.ty == PacketType::PreLogin {
@@ -131,10 +146,10 @@ fn login(
         // Full TLS when the client asks for it (ON / REQ) and a certificate is set up.
         // A client that only offers encryption (OFF) is answered NOT_SUP and goes on in
         // clear text, as it would without TLS support (no login-only encryption).
-        let tls = config
-            .tls
-            .as_ref()
-            .filter(|_| matches!(client.encryption, Some(encryption::ON | encryption::REQ)));
+        // In strict mode the connection is already TLS.
+        let tls = config.tls.as_ref().filter(|_| {
+            !strict && matches!(client.encryption, Some(encryption::ON | encryption::REQ))
+        });
         let reply = PreLogin {
             version: Some([
                 REPORTED_VERSION[0],
@@ -146,7 +161,7 @@ fn login(
             ]),
             // No TLS: clients that do not insist on encryption go on in clear text; a client
             // that requires it stops here with its own message.
-            encryption: Some(if tls.is_some() {
+            encryption: Some(if tls.is_some() || strict {
                 encryption::ON
             } else {
                 encryption::NOT_SUP
@@ -274,6 +289,19 @@ fn login(
         return None;
     }
     Some(exec)
+}
+
+/// TDS 8 strict mode: the TLS handshake straight on the socket (ALPN `tds/8.0`).
+fn strict_handshake(stream: TcpStream, tls: &TlsSetup) -> Option<Wire> {
+    let mut conn = rustls::ServerConnection::new(Arc::clone(&tls.strict)).ok()?;
+    let sock = Arc::new(stream);
+    // A handshake that is not done in 30 s is not coming.
+    let _ = sock.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+    while conn.is_handshaking() {
+        conn.complete_io(&mut &*sock).ok()?;
+    }
+    let _ = sock.set_read_timeout(None);
+    Some(Wire::tls(sock, conn, Vec::new()))
 }
 
 /// The TLS handshake inside PRELOGIN packets; returns the TLS stream for the rest of the

@@ -17,7 +17,12 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 /// The server's TLS settings.
 #[derive(Clone)]
 pub struct TlsSetup {
+    /// TDS 7.x: TLS inside PRELOGIN.
     pub(crate) config: Arc<rustls::ServerConfig>,
+    /// TDS 8 strict: TLS first, ALPN `tds/8.0`.
+    pub(crate) strict: Arc<rustls::ServerConfig>,
+    /// The certificate (DER), for clients that pin it (strict mode verifies it).
+    pub cert_der: Vec<u8>,
 }
 
 impl std::fmt::Debug for TlsSetup {
@@ -27,13 +32,14 @@ impl std::fmt::Debug for TlsSetup {
 }
 
 impl TlsSetup {
-    /// A fresh self-signed certificate for `localhost` (ECDSA P-256).
+    /// A fresh self-signed certificate for `localhost` and 127.0.0.1 (ECDSA P-256).
     pub fn self_signed() -> Result<Self, String> {
-        let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+        let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+        let ck = rcgen::generate_simple_self_signed(names)
             .map_err(|e| format!("cannot make a certificate: {e}"))?;
-        let cert = CertificateDer::from(ck.cert.der().to_vec());
+        let der = ck.cert.der().to_vec();
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(ck.signing_key.serialize_der()));
-        Self::from_der(vec![cert], key)
+        Self::from_der(vec![CertificateDer::from(der)], key)
     }
 
     /// A certificate chain and its private key.
@@ -43,16 +49,26 @@ impl TlsSetup {
     ) -> Result<Self, String> {
         // TLS 1.2: the version drivers use inside TDS 7.x PRELOGIN (Microsoft's ODBC driver
         // drops the connection when offered 1.3 there; 1.3 belongs to TDS 8 strict mode).
+        let cert_der = chain.first().map(|c| c.to_vec()).unwrap_or_default();
         let mut config =
             rustls::ServerConfig::builder_with_protocol_versions(&[&rustls::version::TLS12])
                 .with_no_client_auth()
-                .with_single_cert(chain, key)
+                .with_single_cert(chain.clone(), key.clone_key())
                 .map_err(|e| format!("bad certificate or key: {e}"))?;
         // Session tickets would be sent after the handshake, while some clients still read
         // PRELOGIN-wrapped records.
         config.send_tls13_tickets = 0;
+        // Strict mode is plain TLS (1.2 or 1.3) whose application protocol is TDS 8.
+        let mut strict = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(|e| format!("bad certificate or key: {e}"))?;
+        strict.alpn_protocols = vec![b"tds/8.0".to_vec()];
+        strict.send_tls13_tickets = 0;
         Ok(Self {
             config: Arc::new(config),
+            strict: Arc::new(strict),
+            cert_der,
         })
     }
 }

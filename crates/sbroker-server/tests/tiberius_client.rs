@@ -371,13 +371,18 @@ fn a_dialog_over_tds() {
 }
 
 /// A client that requires encryption gets TLS (handshake inside PRELOGIN, then TLS
-/// records); the self-signed certificate is accepted with trust_cert, as with SQL Server's
-/// own self-signed certificate.
+/// records), and a TDS 8 strict client TLS from the first byte; the self-signed certificate
+/// is accepted with trust_cert, as with SQL Server's own self-signed certificate.
 #[test]
 fn encrypted_connections() {
     let server = start(Auth::SaPassword("Tls!pw1".into()));
     rt().block_on(async {
-        for level in [EncryptionLevel::Required, EncryptionLevel::On] {
+        // Required and On: TLS inside PRELOGIN (TDS 7.x); Strict: TLS first (TDS 8).
+        for level in [
+            EncryptionLevel::Required,
+            EncryptionLevel::On,
+            EncryptionLevel::Strict,
+        ] {
             let mut c = connect_with(server.port, "sa", "Tls!pw1", None, level)
                 .await
                 .unwrap();

@@ -156,7 +156,12 @@ pub(crate) fn open_instance(data: &std::path::Path) -> Result<Instance, ExitCode
     Ok(instance)
 }
 
-fn run(data: &std::path::Path, format: Format, files: &[String], vars: &[(String, String)]) -> ExitCode {
+fn run(
+    data: &std::path::Path,
+    format: Format,
+    files: &[String],
+    vars: &[(String, String)],
+) -> ExitCode {
     let instance = match open_instance(data) {
         Ok(i) => i,
         Err(code) => return code,

@@ -74,15 +74,28 @@ pub fn serve(
             "sbroker: trust mode: any login name is accepted as sa (set --sa-password or SBROKER_SA_PASSWORD to require SQL authentication)"
         );
     }
-    // The listening line is the one tests and scripts wait for (port 0 picks a port).
-    eprintln!("sbroker: listening for TDS on {addr}");
     // Like SQL Server without a configured certificate: a self-signed one made at startup,
     // for clients that ask for encryption.
     let mut config = ServerConfig::default_with(auth);
     match TlsSetup::self_signed() {
-        Ok(t) => config.tls = Some(t),
+        Ok(t) => {
+            // Written for clients that pin the certificate (TDS 8 strict mode verifies it:
+            // ODBC `Encrypt=strict;ServerCertificate=<this file>`).
+            let cer = data.join("tds-certificate.cer");
+            match std::fs::write(&cer, &t.cert_der) {
+                Ok(()) => eprintln!(
+                    "sbroker: TLS certificate (self-signed) in {}",
+                    cer.display()
+                ),
+                Err(e) => eprintln!("sbroker: cannot write {}: {e}", cer.display()),
+            }
+            config.tls = Some(t);
+        }
         Err(e) => eprintln!("sbroker: TLS unavailable ({e}); clients must not require encryption"),
     }
+    // The listening line is the one tests and scripts wait for (port 0 picks a port); the
+    // certificate file is written before it.
+    eprintln!("sbroker: listening for TDS on {addr}");
     match sbroker_server::run_with_stats(listener, instance, config, shutdown, stats) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -64,6 +64,7 @@ fn third_party_drivers() {
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/drivers.py");
     let out = Command::new("python3")
+        .env("SBROKER_TDS_CERT", dir.path().join("tds-certificate.cer"))
         .arg(script)
         .arg(&port)
         .args(&drivers)
@@ -75,4 +76,12 @@ fn third_party_drivers() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("all drivers passed"), "{stdout}");
+    if drivers.contains(&"odbc") {
+        // Clear text, TLS inside PRELOGIN and TDS 8 strict all ran.
+        assert!(
+            stdout.contains("ok   odbc: encrypted connection"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("ok   odbc: TDS 8 strict"), "{stdout}");
+    }
 }
