@@ -10,6 +10,8 @@
 //!   and waits (WAITFOR RECEIVE … WHERE conversation_handle = h) for the reply; target
 //!   threads RECEIVE and reply in one transaction. Round trips/s, p50/p99 latency.
 //! * `W4`: as W1 with 4 KiB bodies.
+//! * `W5`: W1 through the TDS server: client connections send one message per batch and
+//!   receive with `WAITFOR (RECEIVE TOP (100) …)` batches over real sockets (`tds.rs`).
 //!
 //! The "group-commit limit" of W1 is the single-fsync rate × the 4 concurrent producers:
 //! the best a group-committing engine can do when each producer waits for its fsync.
@@ -30,6 +32,8 @@ use sbroker_engine::{
 };
 use sbroker_storage::{SqliteBackend, Store, Table, WriteSet};
 use serde::Serialize;
+
+mod tds;
 
 const DB: &str = "bench";
 const REQ: &str = "//sbroker/bench/Request";
@@ -58,11 +62,19 @@ pub enum Workload {
     W3,
     /// One-way, one message per transaction, 4 KiB bodies.
     W4,
+    /// W1 through the TDS server and client.
+    W5,
 }
 
 impl Workload {
     /// Every workload this crate runs.
-    pub const ALL: [Workload; 4] = [Workload::W1, Workload::W2, Workload::W3, Workload::W4];
+    pub const ALL: [Workload; 5] = [
+        Workload::W1,
+        Workload::W2,
+        Workload::W3,
+        Workload::W4,
+        Workload::W5,
+    ];
 
     /// `W1` … `W4`.
     pub fn name(self) -> &'static str {
@@ -71,6 +83,7 @@ impl Workload {
             Workload::W2 => "W2",
             Workload::W3 => "W3",
             Workload::W4 => "W4",
+            Workload::W5 => "W5",
         }
     }
 
@@ -81,6 +94,9 @@ impl Workload {
             Workload::W2 => "one-way, 4 producers x 100 msgs/txn, 2 consumers TOP(100), 100 B",
             Workload::W3 => "request/reply, 16 dialogs, target receives+replies in one txn",
             Workload::W4 => "one-way, 4 producers x 1 msg/txn, 2 consumers TOP(100), 4 KiB",
+            Workload::W5 => {
+                "W1 over TDS: 4 client connections SEND 1 msg/batch, 2 RECEIVE TOP(100)"
+            }
         }
     }
 }
@@ -92,7 +108,7 @@ impl std::str::FromStr for Workload {
         Workload::ALL
             .into_iter()
             .find(|w| w.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown workload {s:?} (expected W1, W2, W3 or W4)"))
+            .ok_or_else(|| format!("unknown workload {s:?} (expected W1, W2, W3, W4 or W5)"))
     }
 }
 
@@ -226,6 +242,7 @@ pub fn run(opts: &BenchOptions) -> Vec<BenchResult> {
             Workload::W2 => one_way(opts, *w, &dir, 100, 100),
             Workload::W4 => one_way(opts, *w, &dir, 1, 4096),
             Workload::W3 => request_reply(opts, &dir),
+            Workload::W5 => tds::one_way_tds(opts, &dir),
         };
         match r {
             Ok(mut r) => {
@@ -257,6 +274,8 @@ fn judge(r: &mut BenchResult, w: Workload, fsync_rate: Option<f64>) {
             Some(r.rate >= 5000.0 && r.p99_ms.is_some_and(|p| p <= 10.0)),
         ),
         Workload::W4 => (">= 10000 msgs/s".into(), Some(r.rate >= 10_000.0)),
+        // No DESIGN target: it shows what the wire costs next to W1.
+        Workload::W5 => return,
     };
     r.target = Some(target);
     r.met = met;
@@ -669,8 +688,8 @@ pub fn print_table(results: &[BenchResult]) {
 /// Command-line arguments of `sbroker bench` / `sbroker-bench`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
-    /// Workloads to run, comma-separated (W1,W2,W3,W4).
-    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,W4")]
+    /// Workloads to run, comma-separated (W1,W2,W3,W4,W5).
+    #[arg(long, value_delimiter = ',', default_value = "W1,W2,W3,W4,W5")]
     pub workloads: Vec<Workload>,
     /// Seconds each workload's producers (W3: initiators) run.
     #[arg(long, default_value_t = 10.0)]
@@ -750,7 +769,7 @@ mod tests {
         };
         let results = run(&opts);
         let names: Vec<&str> = results.iter().map(|r| r.workload.as_str()).collect();
-        assert_eq!(names, vec!["fsync", "W1", "W2", "W3", "W4"]);
+        assert_eq!(names, vec!["fsync", "W1", "W2", "W3", "W4", "W5"]);
         for r in &results {
             assert!(r.messages > 0, "{r:?}");
             assert!(r.rate > 0.0, "{r:?}");
