@@ -107,6 +107,29 @@ pub(crate) struct Inner {
     pub(crate) activation: Mutex<crate::activation::ActivationState>,
     shutdown: AtomicBool,
     next_spid: AtomicI32,
+    /// Open sessions by spid (sys.dm_exec_sessions); a session leaves when dropped.
+    pub(crate) sessions: Mutex<std::collections::BTreeMap<i32, SessionInfo>>,
+}
+
+/// Who a session is, as sys.dm_exec_sessions / sys.dm_exec_connections show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Login name (`sa` for embedded and activation sessions).
+    pub login_name: String,
+    /// Client machine name (LOGIN7 HostName), empty when unknown.
+    pub host_name: String,
+    /// Client program name (LOGIN7 AppName), empty when unknown.
+    pub program_name: String,
+    /// Client address (`ip:port`) for network sessions.
+    pub client_address: Option<String>,
+    /// Network protocol of the connection ("TCP"), `None` for in-process sessions.
+    pub net_transport: Option<String>,
+    /// Whether the connection is encrypted (TLS).
+    pub encrypted: bool,
+    /// When the session began.
+    pub login_time: Ts,
+    /// Current database (as of the session's last USE).
+    pub database_id: i32,
 }
 
 /// One sbroker instance: a data directory with `master`, system databases and user
@@ -231,6 +254,7 @@ impl Instance {
             activation: Mutex::new(crate::activation::ActivationState::default()),
             shutdown: AtomicBool::new(false),
             next_spid: AtomicI32::new(51),
+            sessions: Mutex::new(std::collections::BTreeMap::new()),
         });
         if opts.background {
             let weak = Arc::downgrade(&inner);
@@ -243,16 +267,40 @@ impl Instance {
 
     /// A new session whose current database is `master`.
     pub fn session(&self) -> Session {
+        let spid = self.inner.next_spid.fetch_add(1, Ordering::Relaxed);
+        self.inner.sessions.lock().insert(
+            spid,
+            SessionInfo {
+                login_name: "sa".into(),
+                host_name: String::new(),
+                program_name: String::new(),
+                client_address: None,
+                net_transport: None,
+                encrypted: false,
+                login_time: self.inner.clock.now(),
+                database_id: MASTER_DB,
+            },
+        );
         Session {
             inner: Arc::clone(&self.inner),
             db: MASTER_DB,
             txn: None,
             trancount: 0,
-            spid: self.inner.next_spid.fetch_add(1, Ordering::Relaxed),
+            spid,
             cancel: Arc::new(AtomicBool::new(false)),
             next_owner: None,
             open_keys: Default::default(),
         }
+    }
+
+    /// The open sessions (sys.dm_exec_sessions).
+    pub fn sessions(&self) -> Vec<(i32, SessionInfo)> {
+        self.inner
+            .sessions
+            .lock()
+            .iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect()
     }
 
     /// The store's group-commit counters.
@@ -470,7 +518,22 @@ impl Session {
             )
         })?;
         self.db = id;
+        if let Some(info) = self.inner.sessions.lock().get_mut(&self.spid) {
+            info.database_id = id;
+        }
         Ok(())
+    }
+
+    /// Describes the client of this session (the TDS server sets it after login).
+    pub fn set_client_info(&self, info: impl FnOnce(&mut SessionInfo)) {
+        if let Some(i) = self.inner.sessions.lock().get_mut(&self.spid) {
+            info(i);
+        }
+    }
+
+    /// This session's client description.
+    pub fn client_info(&self) -> Option<SessionInfo> {
+        self.inner.sessions.lock().get(&self.spid).cloned()
     }
 
     /// Sets the current database by id (used to run procedures in their database).
@@ -656,6 +719,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
+        self.inner.sessions.lock().remove(&self.spid);
         if let Some(tx) = self.txn.take() {
             let guard = self.inner.state.lock();
             rollback_txn(&self.inner, guard, tx);

@@ -55,7 +55,7 @@ pub use catalog::{
 };
 pub use instance::{
     Clock, Ctx, FIRST_USER_DB, Instance, MASTER_DB, MSDB_DB, ManualClock, Options, Session,
-    SystemClock,
+    SessionInfo, SystemClock,
 };
 pub use receive::{QueueName, QueueRow, Receive, ReceiveFilter, Wait, queue_rows, resolve_queue};
 pub use records::{EndpointState, Ts, Validation};

@@ -631,9 +631,13 @@ impl Executor {
             "SERVERNAME" => Value::NVarChar("SBROKER".into()),
             "SERVICENAME" => Value::NVarChar("MSSQLSERVER".into()),
             "VERSION" => Value::NVarChar(format!(
-                "sbroker {} (SQL Server Service Broker compatible)",
-                env!("CARGO_PKG_VERSION")
+                "sbroker {} (SQL Server Service Broker compatible) - {}",
+                env!("CARGO_PKG_VERSION"),
+                crate::PRODUCT_VERSION
             )),
+            "TEXTSIZE" => Value::Int(i32::MAX),
+            "LOCK_TIMEOUT" => Value::Int(-1),
+            "MAX_CONNECTIONS" => Value::Int(32_767),
             "FETCH_STATUS" => Value::Int(self.fetch_status),
             "DATEFIRST" => Value::TinyInt(7),
             "LANGUAGE" => Value::NVarChar("us_english".into()),
@@ -1112,9 +1116,12 @@ impl Executor {
                         .map_or(Value::Null, Value::NVarChar)
                 }
             },
-            "SUSER_SNAME" | "SUSER_NAME" | "SYSTEM_USER" | "ORIGINAL_LOGIN" => {
-                Value::NVarChar("sa".into())
-            }
+            // The session's login (a TDS login under SQL authentication; sa otherwise).
+            "SUSER_SNAME" | "SUSER_NAME" | "SYSTEM_USER" | "ORIGINAL_LOGIN" => Value::NVarChar(
+                self.session
+                    .client_info()
+                    .map_or_else(|| "sa".to_string(), |i| i.login_name),
+            ),
             "USER_ID" | "DATABASE_PRINCIPAL_ID" if !vals.is_empty() => match as_string(&v0)? {
                 None => Value::Null,
                 Some(n) => {
@@ -1208,19 +1215,34 @@ impl Executor {
                     .map_or(Value::Null, Value::Int),
             },
             "SUSER_ID" => Value::Int(1),
-            "HOST_NAME" => Value::NVarChar("localhost".into()),
-            "APP_NAME" => Value::NVarChar("sbroker".into()),
+            // The client's LOGIN7 HostName / AppName; in-process sessions have none.
+            "HOST_NAME" => match self.session.client_info().map(|i| i.host_name) {
+                Some(h) if !h.is_empty() => Value::NVarChar(h),
+                _ => Value::NVarChar("localhost".into()),
+            },
+            "APP_NAME" => match self.session.client_info().map(|i| i.program_name) {
+                Some(p) if !p.is_empty() => Value::NVarChar(p),
+                _ => Value::NVarChar("sbroker".into()),
+            },
             // What a client asks the server about itself; unknown properties are NULL, as in
             // SQL Server.
             "SERVERPROPERTY" => match as_string(&v0)?.map(|p| p.to_ascii_lowercase()) {
                 Some(p) => match p.as_str() {
                     "servername" | "machinename" => Value::NVarChar("SBROKER".into()),
                     "instancename" => Value::Null,
-                    "productversion" => {
-                        Value::NVarChar(format!("sbroker {}", env!("CARGO_PKG_VERSION")))
-                    }
+                    // The SQL Server release whose T-SQL surface sbroker follows (the TDS
+                    // LOGINACK reports the same): drivers and ORMs parse it as numbers.
+                    "productversion" => Value::NVarChar(crate::PRODUCT_VERSION.into()),
+                    "productmajorversion" => Value::NVarChar("16".into()),
+                    "productminorversion" => Value::NVarChar("0".into()),
+                    "productbuild" => Value::NVarChar("1000".into()),
                     "productlevel" => Value::NVarChar("RTM".into()),
-                    "edition" => Value::NVarChar("sbroker".into()),
+                    "edition" => Value::NVarChar(format!(
+                        "sbroker {} (SQL Server 2022 compatible)",
+                        env!("CARGO_PKG_VERSION")
+                    )),
+                    // 3: the Enterprise/Developer feature level.
+                    "engineedition" => Value::Int(3),
                     "isintegratedsecurityonly" | "isclustered" | "ishadrenabled" => Value::Int(0),
                     "collation" => Value::NVarChar("SQL_Latin1_General_CP1_CI_AS".into()),
                     _ => Value::Null,

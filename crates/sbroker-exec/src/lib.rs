@@ -34,6 +34,10 @@ pub use sbroker_types::{ServerError, SqlType, Value};
 
 use crate::tables::MemTable;
 
+/// The SQL Server version whose T-SQL surface sbroker follows, as SERVERPROPERTY
+/// ('ProductVersion') and the TDS login acknowledgement report it.
+pub const PRODUCT_VERSION: &str = "16.0.1000.0";
+
 /// A result-set column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {

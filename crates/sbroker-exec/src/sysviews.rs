@@ -191,7 +191,123 @@ pub(crate) fn view(
     } else {
         Vec::new()
     };
+    if let Some(r) = session_view(ex, name) {
+        return Ok(Some(r));
+    }
     ex.session.with_state(|st| build(st, db, name, &monitors))
+}
+
+/// sys.dm_exec_sessions and sys.dm_exec_connections: the open sessions of the instance (TDS
+/// connections, embedded and activation sessions); the caller's own row shows its live
+/// database and transaction count.
+fn session_view(ex: &mut Executor, name: &str) -> Option<Relation> {
+    if name != "sys.dm_exec_sessions" && name != "sys.dm_exec_connections" {
+        return None;
+    }
+    let me = ex.session.spid();
+    let my_db = ex.session.database_id();
+    let my_trancount = ex.session.trancount();
+    let sessions = ex.session.instance().sessions();
+    let int = SqlType::Int;
+    let s = |t: &str| Value::NVarChar(t.to_string());
+    Some(if name == "sys.dm_exec_sessions" {
+        rel(
+            &[
+                ("session_id", SqlType::SmallInt),
+                ("login_time", SqlType::DateTime),
+                ("host_name", nvarchar(128)),
+                ("program_name", nvarchar(128)),
+                ("client_interface_name", nvarchar(32)),
+                ("login_name", nvarchar(128)),
+                ("original_login_name", nvarchar(128)),
+                ("status", nvarchar(30)),
+                ("database_id", SqlType::SmallInt),
+                ("open_transaction_count", int),
+                ("transaction_isolation_level", SqlType::SmallInt),
+                ("is_user_process", SqlType::Bit),
+                ("language", nvarchar(128)),
+                ("date_format", nvarchar(3)),
+                ("date_first", SqlType::SmallInt),
+                ("quoted_identifier", SqlType::Bit),
+                ("arithabort", SqlType::Bit),
+                ("ansi_nulls", SqlType::Bit),
+                ("lock_timeout", int),
+                ("text_size", int),
+            ],
+            sessions
+                .iter()
+                .map(|(spid, i)| {
+                    let mine = *spid == me;
+                    let opt = |t: &str| if t.is_empty() { Value::Null } else { s(t) };
+                    vec![
+                        Value::SmallInt(*spid as i16),
+                        ts_to_datetime(i.login_time),
+                        opt(&i.host_name),
+                        opt(&i.program_name),
+                        if i.net_transport.is_some() {
+                            s("TDS")
+                        } else {
+                            Value::Null
+                        },
+                        s(&i.login_name),
+                        s(&i.login_name),
+                        s(if mine { "running" } else { "sleeping" }),
+                        Value::SmallInt(if mine { my_db } else { i.database_id } as i16),
+                        Value::Int(if mine { my_trancount as i32 } else { 0 }),
+                        Value::SmallInt(2),
+                        Value::Bit(true),
+                        s("us_english"),
+                        s("mdy"),
+                        Value::SmallInt(7),
+                        Value::Bit(true),
+                        Value::Bit(true),
+                        Value::Bit(true),
+                        Value::Int(-1),
+                        Value::Int(i32::MAX),
+                    ]
+                })
+                .collect(),
+        )
+    } else {
+        rel(
+            &[
+                ("session_id", int),
+                ("connect_time", SqlType::DateTime),
+                ("net_transport", nvarchar(40)),
+                ("protocol_type", nvarchar(40)),
+                ("encrypt_option", nvarchar(40)),
+                ("auth_scheme", nvarchar(40)),
+                ("client_net_address", nvarchar(48)),
+                ("client_tcp_port", int),
+            ],
+            sessions
+                .iter()
+                .filter(|(_, i)| i.net_transport.is_some())
+                .map(|(spid, i)| {
+                    let (addr, port) = i
+                        .client_address
+                        .as_deref()
+                        .and_then(|a| a.rsplit_once(':'))
+                        .map_or((Value::Null, Value::Null), |(h, p)| {
+                            (
+                                s(h.trim_start_matches('[').trim_end_matches(']')),
+                                p.parse().map_or(Value::Null, Value::Int),
+                            )
+                        });
+                    vec![
+                        Value::Int(*spid),
+                        ts_to_datetime(i.login_time),
+                        s(i.net_transport.as_deref().unwrap_or("TCP")),
+                        s("TSQL"),
+                        s(if i.encrypted { "TRUE" } else { "FALSE" }),
+                        s("SQL"),
+                        addr,
+                        port,
+                    ]
+                })
+                .collect(),
+        )
+    })
 }
 
 fn build(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
-use sbroker_engine::Instance;
+use sbroker_engine::{Instance, SessionInfo};
 use sbroker_exec::{Executor, RpcArg};
 use sbroker_tds::login7::Login7;
 use sbroker_tds::packet::{self, Message, MessageBuffer, PacketType};
@@ -219,6 +219,21 @@ fn login(
         return None;
     }
     let mut exec = Executor::new(instance);
+    let encrypted = !matches!(w.wire, Wire::Plain(_));
+    let peer = w.wire.socket().peer_addr().ok().map(|a| a.to_string());
+    let login_name = match &config.auth {
+        // Trust mode runs every login as sa.
+        Auth::Trust => "sa".to_string(),
+        Auth::SaPassword(_) => login.username.clone(),
+    };
+    exec.session().set_client_info(|i| {
+        i.login_name = login_name;
+        i.host_name = login.hostname.clone();
+        i.program_name = login.app_name.clone();
+        i.client_address = peer;
+        i.net_transport = Some("TCP".into());
+        i.encrypted = encrypted;
+    });
     let old_db = exec.session().database_name();
     if !login.database.is_empty()
         && let Err(e) = exec.session().use_database(&login.database)
@@ -513,7 +528,16 @@ impl Conn<'_> {
 
     /// sp_reset_connection: roll back, forget session state, return to the login database.
     fn reset(&mut self) {
+        let info = self.exec.session().client_info();
         self.exec = Executor::new(&self.instance);
+        if let Some(info) = info {
+            self.exec.session().set_client_info(|i| {
+                *i = SessionInfo {
+                    login_time: i.login_time,
+                    ..info
+                }
+            });
+        }
         self.cancel = self.exec.session().cancel_flag();
         let db = self.login_db.clone();
         let _ = self.exec.session().use_database(&db);

@@ -30,7 +30,8 @@ pub const CONNECTIONS_MAX: usize = 256;
 /// The largest request message accepted (a SEND of a 2 GB body is not served over TDS).
 pub const REQUEST_BYTES_MAX: usize = 256 * 1024 * 1024;
 /// Version reported in PRELOGIN and LOGINACK: the SQL Server release whose T-SQL surface
-/// sbroker follows (16.0 = SQL Server 2022). Drivers pick protocol features from it.
+/// sbroker follows (16.0.1000 = SQL Server 2022, `sbroker_exec::PRODUCT_VERSION`). Drivers
+/// pick protocol features from it.
 pub const REPORTED_VERSION: [u8; 4] = [16, 0, 0x03, 0xE8];
 
 /// How the server authenticates.

@@ -289,8 +289,19 @@ fn sql_authentication_checks_passwords() {
         let mut app = connect_as(server.port, "app", "App!pw1", Some("appdb"))
             .await
             .unwrap();
-        let rows = first_rows(&mut app, "SELECT DB_NAME()").await;
+        let rows = first_rows(
+            &mut app,
+            "SELECT DB_NAME(), SUSER_SNAME(), s.login_name, s.program_name, c.net_transport \
+             FROM sys.dm_exec_sessions s JOIN sys.dm_exec_connections c \
+               ON c.session_id = s.session_id WHERE s.session_id = @@SPID",
+        )
+        .await;
         assert_eq!(rows[0].get::<&str, _>(0), Some("appdb"));
+        // The session knows its login and client.
+        assert_eq!(rows[0].get::<&str, _>(1), Some("app"));
+        assert_eq!(rows[0].get::<&str, _>(2), Some("app"));
+        assert!(rows[0].get::<&str, _>(3).is_some());
+        assert_eq!(rows[0].get::<&str, _>(4), Some("TCP"));
         assert!(connect_as(server.port, "app", "nope", None).await.is_err());
         assert!(
             connect_as(server.port, "nobody", "App!pw1", None)
