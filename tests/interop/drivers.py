@@ -125,6 +125,24 @@ def run_pytds():
 
     dbapi_suite("pytds", connect, "%s")
 
+    # A procedure called by name over RPC (not through a batch): typed parameters, an
+    # OUTPUT parameter and the RETURN status come back in RETURNVALUE / RETURNSTATUS.
+    conn = connect("interop_pytds", True)
+    cur = conn.cursor()
+    cur.execute(
+        "CREATE PROCEDURE dbo.add_one @a int, @b int OUTPUT AS "
+        "BEGIN SET NOCOUNT ON; SET @b = @a + 1; RETURN 7; END"
+    )
+    res = cur.callproc("dbo.add_one", (41, pytds.output(param_type=int)))
+    check("pytds: RPC OUTPUT parameter", list(res), [41, 42])
+    check("pytds: RPC return status", cur.get_proc_return_status(), 7)
+    try:
+        cur.callproc("dbo.missing", (1,))
+        check("pytds: unknown procedure raises", False, True)
+    except Exception as e:
+        check("pytds: unknown procedure raises", "Could not find stored procedure" in str(e), True)
+    conn.close()
+
 
 def run_odbc():
     import mssql_python

@@ -57,6 +57,8 @@ impl MessageReader {
 /// client bytes.
 pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfig, stats: &Stats) {
     let _ = stream.set_nodelay(true);
+    // A client has this long to log in; a silent connection does not keep a thread.
+    let _ = stream.set_read_timeout(Some(config.login_timeout));
     // TDS 8 strict mode starts with a TLS ClientHello (record type 0x16, not a TDS packet
     // type): TLS first, then PRELOGIN and everything else inside it.
     let mut first = [0u8; 1];
@@ -80,6 +82,8 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
     let Some(mut exec) = login(&mut reader, &mut w, instance, config, strict) else {
         return;
     };
+    // Logged in: requests may be far apart.
+    let _ = w.wire.socket().set_read_timeout(None);
 
     // From here on a reader thread watches the socket so an ATTENTION can cancel a running
     // batch; the session thread (this one) runs requests in order.
@@ -310,12 +314,10 @@ fn login(
 fn strict_handshake(stream: TcpStream, tls: &TlsSetup) -> Option<Wire> {
     let mut conn = rustls::ServerConnection::new(Arc::clone(&tls.strict)).ok()?;
     let sock = Arc::new(stream);
-    // A handshake that is not done in 30 s is not coming.
-    let _ = sock.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+    // The login timeout set on the socket bounds the handshake too.
     while conn.is_handshaking() {
         conn.complete_io(&mut &*sock).ok()?;
     }
-    let _ = sock.set_read_timeout(None);
     Some(Wire::tls(sock, conn, Vec::new()))
 }
 

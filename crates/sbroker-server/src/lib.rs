@@ -53,6 +53,9 @@ pub struct ServerConfig {
     pub server_name: String,
     /// TLS for clients that ask for encryption; `None` answers ENCRYPT_NOT_SUP to all.
     pub tls: Option<TlsSetup>,
+    /// How long a new connection may take to finish PRELOGIN, TLS and LOGIN7; a silent
+    /// client does not keep a thread.
+    pub login_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -61,6 +64,7 @@ impl Default for ServerConfig {
             auth: Auth::Trust,
             server_name: "sbroker".to_string(),
             tls: None,
+            login_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -269,3 +269,23 @@ fn transaction_manager_requests_begin_and_roll_back() {
     );
     assert_eq!(int_result(&c.batch("SELECT COUNT(*) FROM dbo.tm")), Some(0));
 }
+
+#[test]
+fn a_client_that_never_logs_in_is_disconnected() {
+    let mut config = ServerConfig::default_with(Auth::Trust);
+    config.login_timeout = Duration::from_millis(300);
+    let server = start_with(config);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 16];
+    // The server closes the connection: read returns 0 (or a reset), not a timeout.
+    let r = s.read(&mut buf);
+    assert!(matches!(r, Ok(0)) || r.is_err_and(|e| e.kind() != std::io::ErrorKind::WouldBlock));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // A client that logs in in time is not affected, and may then stay idle.
+    let mut c = Conn::open(server.port);
+    c.login(true);
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(int_result(&c.batch("SELECT 1")), Some(1));
+}
