@@ -526,7 +526,68 @@ fn find_local_service(
 /// Finds where a message from `from` goes (spec 06 §3): classification over the sending
 /// database's routes, then the LOCAL choice. `Err(text)` when it must wait.
 fn locate_target(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Result<(i32, i32), String> {
-    let d = st.db(db).ok_or_else(|| NO_ROUTE.to_string())?;
+    let s = from.far_service.as_str();
+    let b = from.far_broker_instance.as_deref();
+    let matches = matching_routes(st, db, now, from);
+    if matches.is_empty() {
+        if b.is_some()
+            && let Some(t) = find_local_service(st, db, s, b)
+        {
+            return Ok(t);
+        }
+        return Err(NO_ROUTE.into());
+    }
+    // Choice: LOCAL when the service exists in this instance, else the network.
+    if let Some(local) = matches
+        .iter()
+        .find(|r| r.address.eq_ignore_ascii_case("LOCAL"))
+    {
+        let instance = b.or(local.broker_instance.as_deref());
+        if let Some(t) = find_local_service(st, db, s, instance) {
+            return Ok(t);
+        }
+        if matches
+            .iter()
+            .all(|r| r.address.eq_ignore_ascii_case("LOCAL"))
+        {
+            let disabled = st
+                .dbs
+                .values()
+                .any(|x| !x.rec.broker_enabled && x.service_by_name(s).is_some());
+            return Err(if disabled {
+                "The broker is disabled in the target database. (28013)".into()
+            } else {
+                "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into()
+            });
+        }
+    }
+    Err(NO_TRANSPORT.into())
+}
+
+/// The network address a message from `from` goes to: when routing leads off the instance
+/// (spec 06 §3.5), one of the matching TCP routes, the same one for every message of a
+/// conversation.
+pub(crate) fn remote_address(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Option<String> {
+    if locate_target(st, db, now, from) != Err(NO_TRANSPORT.to_string()) {
+        return None;
+    }
+    let tcp: Vec<&RouteRec> = matching_routes(st, db, now, from)
+        .into_iter()
+        .filter(|r| r.address.to_ascii_uppercase().starts_with("TCP://"))
+        .collect();
+    if tcp.is_empty() {
+        return None;
+    }
+    let pick = (from.conversation_id.as_u128() % tcp.len() as u128) as usize;
+    tcp.get(pick).map(|r| r.address.clone())
+}
+
+/// The routes of the sending database that match the far service (and broker instance)
+/// of `from`, by the classification steps of spec 06 §3.3; expired routes are ignored.
+fn matching_routes<'a>(st: &'a State, db: i32, now: Ts, from: &EndpointRec) -> Vec<&'a RouteRec> {
+    let Some(d) = st.db(db) else {
+        return Vec::new();
+    };
     let s = from.far_service.as_str();
     let b = from.far_broker_instance.as_deref();
     let live: Vec<&RouteRec> = d
@@ -565,39 +626,7 @@ fn locate_target(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Result<(i3
     if matches.is_empty() {
         matches = step(&|r| r.service_name.is_none() && r.broker_instance.is_none());
     }
-    if matches.is_empty() {
-        if b.is_some()
-            && let Some(t) = find_local_service(st, db, s, b)
-        {
-            return Ok(t);
-        }
-        return Err(NO_ROUTE.into());
-    }
-    // Choice: LOCAL when the service exists in this instance, else the network.
-    if let Some(local) = matches
-        .iter()
-        .find(|r| r.address.eq_ignore_ascii_case("LOCAL"))
-    {
-        let instance = b.or(local.broker_instance.as_deref());
-        if let Some(t) = find_local_service(st, db, s, instance) {
-            return Ok(t);
-        }
-        if matches
-            .iter()
-            .all(|r| r.address.eq_ignore_ascii_case("LOCAL"))
-        {
-            let disabled = st
-                .dbs
-                .values()
-                .any(|x| !x.rec.broker_enabled && x.service_by_name(s).is_some());
-            return Err(if disabled {
-                "The broker is disabled in the target database. (28013)".into()
-            } else {
-                "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into()
-            });
-        }
-    }
-    Err(NO_TRANSPORT.into())
+    matches
 }
 
 fn guid_text_eq(a: &str, b: &str) -> bool {
@@ -720,7 +749,13 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
     }
     // Message type and validation as the receiving database defines them, checked before a
     // new target endpoint exists: a rejected first message leaves nothing at the target.
-    let (type_id, validation) = match classify(td, target_contract_id, out, &from) {
+    let (type_id, validation) = match classify(
+        td,
+        target_contract_id,
+        out,
+        from.conversation_id,
+        from.is_initiator,
+    ) {
         Ok(t) => t,
         Err((code, to_sender, to_receiver)) => {
             broker_error(st, tx, now, db, h, code, &to_sender);
@@ -770,15 +805,41 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
             ep
         }
     };
+    land(
+        st,
+        tx,
+        now,
+        tdb,
+        target_ep,
+        tqueue.id,
+        (type_id, validation),
+        out,
+    );
+    Delivery::Done
+}
+
+/// Puts a delivered message into the target endpoint's queue and advances the endpoint
+/// (next expected sequence number; EndDialog → DI, Error → ER).
+#[allow(clippy::too_many_arguments)]
+fn land(
+    st: &mut State,
+    tx: &mut Txn,
+    now: Ts,
+    tdb: i32,
+    target_ep: EndpointRec,
+    queue_id: i32,
+    (type_id, validation): (i32, Validation),
+    out: &Outgoing,
+) {
     let rec = MessageRec {
-        queue_id: tqueue.id,
+        queue_id,
         queuing_order: st.next_queuing_order,
         status: 1,
         priority: target_ep.priority,
         handle: target_ep.handle,
         group_id: target_ep.group_id,
         sequence: out.seq,
-        service_id: tsvc.id,
+        service_id: target_ep.service_id,
         contract_id: target_ep.contract_id,
         message_type_id: type_id,
         kind: out.kind,
@@ -796,7 +857,6 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
         _ => {}
     }
     txn::put_endpoint(st, tx, tdb, tep);
-    Delivery::Done
 }
 
 /// The receiving database's message type id and validation for an outgoing message, or the
@@ -805,7 +865,8 @@ fn classify(
     td: &crate::state::Db,
     contract_id: i32,
     out: &Outgoing,
-    from: &EndpointRec,
+    conversation_id: Uuid,
+    from_initiator: bool,
 ) -> Result<(i32, Validation), (i32, String, String)> {
     match out.kind {
         MessageKind::EndDialog => Ok((MT_END_DIALOG, Validation::Empty)),
@@ -828,8 +889,8 @@ fn classify(
             if let Err(why) = validate_body(td, mt.validation, out.body.as_deref()) {
                 let tail = format!(
                     "{why} This occurred in the message with Conversation ID '{}', Initiator: {}, and Message sequence number: {}.",
-                    sbroker_types::guid_string(&from.conversation_id),
-                    u8::from(from.is_initiator),
+                    sbroker_types::guid_string(&conversation_id),
+                    u8::from(from_initiator),
                     out.seq
                 );
                 return Err((
@@ -1703,4 +1764,332 @@ pub(crate) fn notifications_for(st: &State, db: i32, queue_id: i32, event: &str)
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A message crossing to another instance (the dialog protocol's unit on the wire): what
+/// the receiving instance needs to find or create its endpoint and enqueue the message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RemoteMessage {
+    /// The conversation.
+    pub conversation_id: Uuid,
+    /// Sent by the initiator (else by the target).
+    pub from_initiator: bool,
+    /// Sending service.
+    pub from_service: String,
+    /// Sending database's broker instance.
+    pub from_broker_instance: String,
+    /// Destination service.
+    pub to_service: String,
+    /// Destination broker instance, when known.
+    pub to_broker_instance: Option<String>,
+    /// Contract name.
+    pub contract: String,
+    /// Message type name.
+    pub message_type: String,
+    /// User message, EndDialog or Error.
+    pub kind: MessageKind,
+    /// Body.
+    pub body: Option<Vec<u8>>,
+    /// Sequence number in the sender's direction of the dialog.
+    pub seq: i64,
+    /// Dialog lifetime (expiry time).
+    pub lifetime: Ts,
+    /// ENCRYPTION setting of the dialog.
+    pub encryption: bool,
+}
+
+/// A transmission-queue row that routing sends to another instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outbound {
+    /// Sending database.
+    pub db: i32,
+    /// Its transmission-queue row.
+    pub txq_id: i64,
+    /// Sending endpoint.
+    pub handle: Uuid,
+    /// `TCP://host:port` of the chosen route.
+    pub address: String,
+    /// The message.
+    pub msg: RemoteMessage,
+}
+
+/// The receiving instance's answer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Verdict {
+    /// Durably enqueued (or recognised as a duplicate); the receiver's broker instance.
+    Accepted {
+        /// Broker instance of the receiving database.
+        broker_instance: String,
+    },
+    /// Not taken. With a code the dialog fails at the sender (a broker Error message, as
+    /// for a local delivery); without one the message waits and is sent again.
+    Rejected {
+        /// Broker error code (-8408, -8498, -9615, …), if the dialog must fail.
+        code: Option<i32>,
+        /// transmission_status text / error text.
+        text: String,
+    },
+}
+
+/// The waiting transmission-queue rows whose routing leads to the network, oldest first
+/// (so each endpoint's rows are in sequence order); at most `limit`.
+pub(crate) fn outbound(st: &State, now: Ts, limit: usize) -> Vec<Outbound> {
+    let mut out = Vec::new();
+    for (db, d) in &st.dbs {
+        let mut addresses: std::collections::HashMap<Uuid, Option<String>> =
+            std::collections::HashMap::new();
+        for row in d.txq.values() {
+            if out.len() >= limit {
+                return out;
+            }
+            let Some(ep) = d.endpoints.get(&row.handle) else {
+                continue;
+            };
+            let address = addresses
+                .entry(row.handle)
+                .or_insert_with(|| remote_address(st, *db, now, ep))
+                .clone();
+            let Some(address) = address else {
+                continue;
+            };
+            out.push(Outbound {
+                db: *db,
+                txq_id: row.id,
+                handle: row.handle,
+                address,
+                msg: RemoteMessage {
+                    conversation_id: ep.conversation_id,
+                    from_initiator: ep.is_initiator,
+                    from_service: row.from_service.clone(),
+                    from_broker_instance: sbroker_types::guid_string(&d.rec.broker_guid),
+                    to_service: row.to_service.clone(),
+                    to_broker_instance: row.to_broker_instance.clone(),
+                    contract: row.contract.clone(),
+                    message_type: row.message_type.clone(),
+                    kind: row.kind,
+                    body: row.body.clone(),
+                    seq: row.sequence,
+                    lifetime: ep.lifetime,
+                    encryption: ep.encryption,
+                },
+            });
+        }
+    }
+    out
+}
+
+/// The far instance took the message: the row leaves the transmission queue, as after a
+/// local delivery.
+pub(crate) fn remote_done(
+    st: &mut State,
+    tx: &mut Txn,
+    now: Ts,
+    o: &Outbound,
+    far_broker_instance: &str,
+) {
+    if !st.db(o.db).is_some_and(|d| d.txq.contains_key(&o.txq_id)) {
+        return;
+    }
+    txn::remove_txq(st, tx, o.db, o.txq_id);
+    if let Some(mut ep) = st
+        .db(o.db)
+        .and_then(|d| d.endpoints.get(&o.handle))
+        .cloned()
+        && ep.far_broker_instance.is_none()
+    {
+        ep.far_broker_instance = Some(far_broker_instance.to_string());
+        txn::put_endpoint(st, tx, o.db, ep);
+    }
+    after_delivery(st, tx, now, o.db, o.handle, o.msg.kind);
+    if let Some(d) = st.db_mut(o.db) {
+        d.tx_status.insert(o.handle, String::new());
+    }
+}
+
+/// The far instance refused the message (or could not be reached): with a code the dialog
+/// fails here; without one the row waits with `text` as its status.
+pub(crate) fn remote_failed(
+    st: &mut State,
+    tx: &mut Txn,
+    now: Ts,
+    o: &Outbound,
+    code: Option<i32>,
+    text: &str,
+) {
+    let Some(row) = st.db(o.db).and_then(|d| d.txq.get(&o.txq_id)).cloned() else {
+        return;
+    };
+    match code {
+        Some(code) => {
+            txn::remove_txq(st, tx, o.db, o.txq_id);
+            broker_error(st, tx, now, o.db, o.handle, code, text);
+        }
+        None => {
+            if row.status_text != text {
+                let mut r = row;
+                r.status_text = text.to_string();
+                txn::put_txq(st, tx, o.db, r);
+            }
+            if let Some(d) = st.db_mut(o.db) {
+                d.tx_status.insert(o.handle, text.to_string());
+            }
+        }
+    }
+}
+
+/// Receives a message from another instance: finds or creates the local endpoint of the
+/// conversation and enqueues, with the checks of a local delivery. A message already
+/// received (its sequence number is behind the endpoint's) is accepted again without a
+/// second copy, so a sender that resends after a lost acknowledgement delivers exactly once.
+pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMessage) -> Verdict {
+    let rejected = |code: Option<i32>, text: String| Verdict::Rejected { code, text };
+    let out = Outgoing {
+        kind: m.kind,
+        type_name: m.message_type.clone(),
+        body: m.body.clone(),
+        seq: m.seq,
+    };
+    let existing = st.dbs.iter().find_map(|(id, d)| {
+        d.by_conversation
+            .get(&(m.conversation_id, !m.from_initiator))
+            .and_then(|h| d.endpoints.get(h))
+            .map(|e| (*id, e.clone()))
+    });
+    let (tdb, target_ep) = match existing {
+        Some((tdb, ep)) => {
+            let guid = st
+                .db(tdb)
+                .map(|d| sbroker_types::guid_string(&d.rec.broker_guid))
+                .unwrap_or_default();
+            if m.seq < ep.receive_seq
+                || matches!(
+                    ep.state,
+                    EndpointState::DO | EndpointState::CD | EndpointState::ER
+                )
+            {
+                // A duplicate, or a late message for an endpoint that has ended.
+                return Verdict::Accepted {
+                    broker_instance: guid,
+                };
+            }
+            (tdb, ep)
+        }
+        None => {
+            if !m.from_initiator {
+                // The initiator's side of this conversation is gone here: nothing can take
+                // the message.
+                return Verdict::Accepted {
+                    broker_instance: String::new(),
+                };
+            }
+            let Some((tdb, sid)) = find_local_service(
+                st,
+                crate::instance::MSDB_DB,
+                &m.to_service,
+                m.to_broker_instance.as_deref(),
+            ) else {
+                return rejected(
+                    None,
+                    "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into(),
+                );
+            };
+            let Some(td) = st.db(tdb) else {
+                return rejected(None, "target database missing".into());
+            };
+            let Some(tsvc) = td.services.get(&sid).cloned() else {
+                return rejected(None, "The target service name could not be found.".into());
+            };
+            let tcontract = td.contract_by_name(&m.contract).cloned();
+            let Some(tcontract) = tcontract.filter(|c| tsvc.contracts.contains(&c.id)) else {
+                return rejected(
+                    Some(-8408),
+                    format!(
+                        "Target service '{}' does not support contract '{}'.",
+                        tsvc.name, m.contract
+                    ),
+                );
+            };
+            let prio = td.priority_for(tcontract.id, tsvc.id, &m.from_service);
+            let group = Uuid::new_v4();
+            txn::put_group(st, tx, tdb, catalog::new_group(group, tsvc.id));
+            let ep = EndpointRec {
+                handle: Uuid::new_v4(),
+                conversation_id: m.conversation_id,
+                is_initiator: false,
+                contract_id: tcontract.id,
+                group_id: group,
+                service_id: tsvc.id,
+                lifetime: m.lifetime,
+                state: EndpointState::CO,
+                far_service: m.from_service.clone(),
+                far_broker_instance: Some(m.from_broker_instance.clone()),
+                principal_id: tsvc.principal_id,
+                dialog_timer: None,
+                send_seq: 0,
+                receive_seq: 0,
+                end_dialog_seq: -1,
+                priority: prio,
+                encryption: m.encryption,
+                far_local: None,
+                closed_ts: None,
+                create_ts: now,
+            };
+            (tdb, ep)
+        }
+    };
+    let Some(td) = st.db(tdb) else {
+        return rejected(None, "target database missing".into());
+    };
+    let guid = sbroker_types::guid_string(&td.rec.broker_guid);
+    if !td.rec.broker_enabled {
+        return rejected(
+            None,
+            "The broker is disabled in the target database. (28013)".into(),
+        );
+    }
+    let Some(queue) = td
+        .services
+        .get(&target_ep.service_id)
+        .and_then(|s| td.queues.get(&s.queue_id))
+        .cloned()
+    else {
+        return rejected(None, "The target queue does not exist.".into());
+    };
+    if !queue.enabled {
+        return rejected(
+            None,
+            format!(
+                "The service queue \"{}\" is currently disabled.",
+                queue.name
+            ),
+        );
+    }
+    let classified = classify(
+        td,
+        target_ep.contract_id,
+        &out,
+        m.conversation_id,
+        m.from_initiator,
+    );
+    let is_new = !st
+        .db(tdb)
+        .is_some_and(|d| d.endpoints.contains_key(&target_ep.handle));
+    match classified {
+        Ok(tv) => {
+            if is_new {
+                txn::put_endpoint(st, tx, tdb, target_ep.clone());
+            }
+            land(st, tx, now, tdb, target_ep, queue.id, tv, &out);
+            Verdict::Accepted {
+                broker_instance: guid,
+            }
+        }
+        Err((code, to_sender, to_receiver)) => {
+            if !is_new {
+                let rcode = if code == -9615 { -9616 } else { code };
+                broker_error(st, tx, now, tdb, target_ep.handle, rcode, &to_receiver);
+            }
+            rejected(Some(code), to_sender)
+        }
+    }
 }

@@ -907,3 +907,72 @@ pub(crate) fn broker_txn<T>(
     commit_txn(inner, guard, tx)?;
     Ok(v)
 }
+
+impl Instance {
+    /// Messages waiting in transmission queues whose routes lead to other instances, oldest
+    /// first (each endpoint's in sequence order), at most `limit`.
+    pub fn remote_outbound(&self, limit: usize) -> Vec<crate::broker::Outbound> {
+        let now = self.inner.clock.now();
+        crate::broker::outbound(&self.inner.state.lock(), now, limit)
+    }
+
+    /// The far instance accepted `o` (durably): it leaves the transmission queue.
+    pub fn remote_done(
+        &self,
+        o: &crate::broker::Outbound,
+        far_broker_instance: &str,
+    ) -> Result<(), ServerError> {
+        let now = self.inner.clock.now();
+        broker_txn(&self.inner, |st, tx| {
+            crate::broker::remote_done(st, tx, now, o, far_broker_instance);
+        })?;
+        self.inner.changed.notify_all();
+        Ok(())
+    }
+
+    /// `o` could not be delivered: with a code the dialog fails with that broker error;
+    /// without one it waits, `text` being its transmission status.
+    pub fn remote_failed(
+        &self,
+        o: &crate::broker::Outbound,
+        code: Option<i32>,
+        text: &str,
+    ) -> Result<(), ServerError> {
+        let now = self.inner.clock.now();
+        broker_txn(&self.inner, |st, tx| {
+            crate::broker::remote_failed(st, tx, now, o, code, text);
+        })?;
+        self.inner.changed.notify_all();
+        Ok(())
+    }
+
+    /// A message from another instance; the verdict is sent back once it is durable.
+    pub fn accept_remote(&self, m: &crate::broker::RemoteMessage) -> crate::broker::Verdict {
+        let now = self.inner.clock.now();
+        let v = broker_txn(&self.inner, |st, tx| {
+            crate::broker::accept_remote(st, tx, now, m)
+        });
+        self.inner.changed.notify_all();
+        v.unwrap_or_else(|e| crate::broker::Verdict::Rejected {
+            code: None,
+            text: e.message,
+        })
+    }
+
+    /// The SERVICE_BROKER endpoint: (STARTED, listener port, listener ip).
+    pub fn broker_endpoint(&self) -> Option<(bool, u16, Option<String>)> {
+        let st = self.inner.state.lock();
+        st.db(MASTER_DB)?
+            .sec
+            .endpoints
+            .values()
+            .find(|e| e.kind == 3)
+            .map(|e| {
+                (
+                    e.state == 0,
+                    u16::try_from(e.port).unwrap_or(0),
+                    e.ip.clone(),
+                )
+            })
+    }
+}

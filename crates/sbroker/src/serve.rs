@@ -93,6 +93,11 @@ pub fn serve(
         }
         Err(e) => eprintln!("sbroker: TLS unavailable ({e}); clients must not require encryption"),
     }
+    // Service Broker between instances: the endpoint's listener and the sender.
+    {
+        let (inst, stop) = (instance.clone(), Arc::clone(&shutdown));
+        std::thread::spawn(move || sbroker_server::broker_net::run(inst, stop));
+    }
     // The listening line is the one tests and scripts wait for (port 0 picks a port); the
     // certificate file is written before it.
     eprintln!("sbroker: listening for TDS on {addr}");

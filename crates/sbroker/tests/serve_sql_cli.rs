@@ -289,3 +289,140 @@ fn http_dashboard_metrics_and_status() {
     let (status, _) = http_get(&http, "/nope");
     assert!(status.contains("404"), "{status}");
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// Runs one query through `sbroker sql` and returns its single value as JSON text.
+fn sql_value(addr: &str, db: &str, query: &str) -> String {
+    let out = sql(
+        addr,
+        &["--format", "json", "-d", db],
+        Some(&format!("{query}\nGO\n")),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .find_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            Some(v["resultset"]["rows"][0][0].to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// F-EP-10: the target instance is killed with SIGKILL in the middle of a stream of
+/// messages and started again on the same data; every message arrives exactly once, in
+/// order, without user action, and the sender's transmission queue drains.
+#[test]
+fn messages_between_instances_survive_kill_9_of_the_target() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (pa, pb) = (free_port(), free_port());
+    let a = serve(&dir.path().join("a"), &[], &[]);
+    let b_data = dir.path().join("b");
+    let b = serve(&b_data, &[], &[]);
+    let setup = |addr: &str, port: u16, db: &str, me: &str, far: &str, far_port: u16| {
+        let script = format!(
+            "CREATE ENDPOINT ep STATE = STARTED AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))\n\
+             FOR SERVICE_BROKER (AUTHENTICATION = WINDOWS);\nGO\n\
+             CREATE DATABASE {db};\nGO\nUSE {db};\n\
+             CREATE QUEUE dbo.q; CREATE SERVICE [{me}] ON QUEUE dbo.q ([DEFAULT]);\n\
+             CREATE ROUTE r WITH SERVICE_NAME = '{far}', ADDRESS = 'TCP://127.0.0.1:{far_port}';\nGO\n"
+        );
+        let out = sql(addr, &[], Some(&script));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    };
+    setup(&a.addr, pa, "da", "//k/A", "//k/B", pb);
+    setup(&b.addr, pb, "db", "//k/B", "//k/A", pa);
+    // A backlog first (the target's endpoint stopped), so the stream is long enough to
+    // kill the target in the middle of it.
+    let out = sql(
+        &b.addr,
+        &[],
+        Some("ALTER ENDPOINT ep STATE = STOPPED;\nGO\n"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // 2000 messages, each SEND its own transaction.
+    let send = "DECLARE @h uniqueidentifier, @i int = 0;\n\
+        BEGIN DIALOG @h FROM SERVICE [//k/A] TO SERVICE '//k/B' WITH ENCRYPTION = OFF;\n\
+        WHILE @i < 2000 BEGIN SEND ON CONVERSATION @h (CAST(@i AS varbinary(4))); SET @i += 1; END\nGO\n";
+    let out = sql(&a.addr, &["-d", "da"], Some(send));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = sql(
+        &b.addr,
+        &[],
+        Some("ALTER ENDPOINT ep STATE = STARTED;\nGO\n"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // Kill the target once part of the stream is in.
+    let start = std::time::Instant::now();
+    let at_kill = loop {
+        let n: i64 = sql_value(&b.addr, "db", "SELECT COUNT(*) FROM dbo.q")
+            .parse()
+            .unwrap_or(0);
+        if n >= 50 {
+            break n;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no messages arrived"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut b = b;
+    b.child.kill().expect("kill -9");
+    b.child.wait().expect("wait");
+    drop(b);
+    assert!(
+        at_kill < 2000,
+        "the stream ended before the kill ({at_kill})"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let b = serve(&b_data, &[], &[]);
+    let start = std::time::Instant::now();
+    loop {
+        let n: i64 = sql_value(&b.addr, "db", "SELECT COUNT(*) FROM dbo.q")
+            .parse()
+            .unwrap_or(0);
+        if n >= 2000 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "only {n} of 2000 arrived"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Exactly once and in order: 2000 rows, sequence numbers 0..1999, bodies matching.
+    let check = sql_value(
+        &b.addr,
+        "db",
+        "SELECT CASE WHEN COUNT(*) = 2000 AND COUNT(DISTINCT message_sequence_number) = 2000 \
+           AND MIN(message_sequence_number) = 0 AND MAX(message_sequence_number) = 1999 \
+           AND SUM(CASE WHEN CAST(message_body AS int) = message_sequence_number THEN 1 ELSE 0 END) = 2000 \
+         THEN 1 ELSE 0 END FROM dbo.q",
+    );
+    assert_eq!(check, "1");
+    let start = std::time::Instant::now();
+    while sql_value(&a.addr, "da", "SELECT COUNT(*) FROM sys.transmission_queue") != "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "sender queue not drained"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
