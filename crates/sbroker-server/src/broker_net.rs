@@ -120,6 +120,11 @@ fn serve_link(mut s: TcpStream, instance: &Instance, stop: &AtomicBool) {
         let Ok(frame) = read_frame(&mut s) else {
             return;
         };
+        // The endpoint stopped (or was dropped) while this link waited: take nothing more;
+        // the sender keeps the message and tries again.
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
         let verdict = match serde_json::from_slice::<RemoteMessage>(&frame) {
             Ok(m) => instance.accept_remote(&m),
             // Bytes that are not a message end the link; the sender tries again.

@@ -12,7 +12,6 @@ use sbroker_engine::Instance;
 use sbroker_exec::{CollectSink, Executor, Value};
 
 struct Node {
-    instance: Instance,
     exec: Executor,
     port: u16,
     stop: Arc<AtomicBool>,
@@ -43,7 +42,6 @@ fn node() -> Node {
     }
     let exec = Executor::new(&instance);
     Node {
-        instance,
         exec,
         port: free_port(),
         stop,
@@ -238,6 +236,29 @@ fn messages_wait_while_the_far_endpoint_is_stopped() {
         "SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE 'Dialog security%'",
         Value::Int(1),
     );
+
+    // DROP ENDPOINT stops networking: a new message waits; delivery inside the instance
+    // goes on.
+    b.sql("DROP ENDPOINT BrokerEndpoint;");
+    std::thread::sleep(Duration::from_millis(500));
+    a.sql(
+        "DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<late/>');",
+    );
+    a.wait_for(
+        "SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE 'Connection attempt failed%'",
+        Value::Int(1),
+    );
+    b.sql(
+        "CREATE QUEUE dbo.LocalQ; CREATE SERVICE [//net/Local] ON QUEUE dbo.LocalQ ([//net/C]);
+         DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Target] TO SERVICE '//net/Local'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<local/>');",
+    );
+    b.wait_for("SELECT COUNT(*) FROM dbo.LocalQ", Value::Int(1));
     drop(b);
-    let _ = a.instance.clone();
+    drop(a);
 }
