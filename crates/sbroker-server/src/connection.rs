@@ -89,7 +89,16 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
     // batch; the session thread (this one) runs requests in order.
     let cancel = exec.session().cancel_flag();
     let (tx, rx) = mpsc::channel::<Incoming>();
-    let reader_cancel = Arc::clone(&cancel);
+    // The flag of the current session: a connection reset gives the connection a new
+    // session, and ATTENTION must reach that one.
+    let cancel_slot = Arc::new(std::sync::Mutex::new(Arc::clone(&cancel)));
+    let reader_slot = Arc::clone(&cancel_slot);
+    let cancel_current = move || {
+        reader_slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .store(true, Ordering::SeqCst);
+    };
     let spawned = std::thread::Builder::new()
         .name("tds-read".to_string())
         .spawn(move || {
@@ -97,11 +106,11 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
                 let Some(m) = reader.next() else {
                     let _ = tx.send(Incoming::Closed);
                     // The client is gone: stop whatever it was running.
-                    reader_cancel.store(true, Ordering::SeqCst);
+                    cancel_current();
                     return;
                 };
                 if m.ty == PacketType::Attention {
-                    reader_cancel.store(true, Ordering::SeqCst);
+                    cancel_current();
                 }
                 if tx.send(Incoming::Request(m)).is_err() {
                     return;
@@ -116,6 +125,7 @@ pub(crate) fn serve(stream: TcpStream, instance: &Instance, config: &ServerConfi
         instance: instance.clone(),
         config,
         cancel,
+        cancel_slot,
         rx,
         next_descriptor: 1,
         descriptor: [0; 8],
@@ -412,6 +422,8 @@ struct Conn<'a> {
     instance: Instance,
     config: &'a ServerConfig,
     cancel: Arc<AtomicBool>,
+    /// Where the reader thread finds the current session's cancel flag.
+    cancel_slot: Arc<std::sync::Mutex<Arc<AtomicBool>>>,
     rx: mpsc::Receiver<Incoming>,
     next_descriptor: u64,
     /// Descriptor of the open transaction, as last reported to the client.
@@ -541,6 +553,10 @@ impl Conn<'_> {
             });
         }
         self.cancel = self.exec.session().cancel_flag();
+        *self
+            .cancel_slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&self.cancel);
         let db = self.login_db.clone();
         let _ = self.exec.session().use_database(&db);
         self.descriptor = [0; 8];

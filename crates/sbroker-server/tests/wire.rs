@@ -289,3 +289,52 @@ fn a_client_that_never_logs_in_is_disconnected() {
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(int_result(&c.batch("SELECT 1")), Some(1));
 }
+
+/// A pooled client resets the connection (status bit 0x08 on a request): the session is
+/// new (variables, temp tables, open transaction gone, back in the login's database) and
+/// ATTENTION still reaches it.
+#[test]
+fn reset_connection_gives_a_fresh_session_that_attention_still_reaches() {
+    let server = start();
+    let mut c = Conn::open(server.port);
+    c.login(true);
+    c.batch("CREATE DATABASE other; CREATE TABLE #t (v int);");
+    c.batch("USE other; BEGIN TRANSACTION;");
+    let mut wire = Vec::new();
+    let mut id = 1;
+    packet::frame(
+        PacketType::SqlBatch,
+        &request::encode_sql_batch(
+            "SELECT @@TRANCOUNT, DB_NAME(), OBJECT_ID('tempdb..#t')",
+            [0; 8],
+        ),
+        4096,
+        true,
+        &mut id,
+        &mut wire,
+    );
+    wire[1] |= packet::STATUS_RESET_CONNECTION;
+    c.s.write_all(&wire).unwrap();
+    let toks = c.tokens();
+    let row = toks
+        .iter()
+        .find_map(|t| match t {
+            Token::Row(v) => Some(v.clone()),
+            _ => None,
+        })
+        .expect("a row");
+    assert_eq!(row[0], sbroker_types::Value::Int(0));
+    assert_eq!(row[1], sbroker_types::Value::NVarChar("master".into()));
+    assert_eq!(row[2], sbroker_types::Value::Null);
+    // ATTENTION cancels a WAITFOR of the new session.
+    c.send(
+        PacketType::SqlBatch,
+        &request::encode_sql_batch("WAITFOR DELAY '00:05:00'", [0; 8]),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    c.send(PacketType::Attention, &[]);
+    let toks = c.tokens();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(matches!(toks.last(), Some(Token::Done(d)) if d.status & done_status::ATTN != 0));
+}
