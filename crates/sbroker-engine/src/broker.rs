@@ -1583,6 +1583,11 @@ fn retry_transmissions(inner: &Inner, now: Ts) {
                             d.tx_status.insert(row.handle, String::new());
                         }
                     }
+                    // With the broker endpoint started, the network sender owns the status of
+                    // rows bound for other instances (connection failures, far refusals).
+                    Delivery::Held(text) if text == NO_TRANSPORT && network_started(st) => {
+                        blocked.insert(row.handle);
+                    }
                     Delivery::Held(text) => {
                         blocked.insert(row.handle);
                         if row.status_text != text {
@@ -1599,6 +1604,16 @@ fn retry_transmissions(inner: &Inner, now: Ts) {
         }
         tx.txq_touched = false;
     });
+}
+
+/// Whether the instance's SERVICE_BROKER endpoint is STARTED (its network sender runs).
+fn network_started(st: &State) -> bool {
+    st.db(crate::instance::MASTER_DB).is_some_and(|m| {
+        m.sec
+            .endpoints
+            .values()
+            .any(|e| e.kind == 3 && e.state == 0)
+    })
 }
 
 fn dispose_closed(inner: &Inner, now: Ts) {
