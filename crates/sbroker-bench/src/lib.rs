@@ -398,6 +398,118 @@ fn join_all(threads: Vec<Worker>) -> Result<Vec<u64>, ServerError> {
     }
 }
 
+/// The counters a one-way workload's producers and consumers share, and its clock.
+#[derive(Clone)]
+pub(crate) struct Flow {
+    pub(crate) stop: Arc<AtomicBool>,
+    pub(crate) producers_done: Arc<AtomicBool>,
+    pub(crate) produced: Arc<AtomicU64>,
+    pub(crate) consumed: Arc<AtomicU64>,
+    pub(crate) last_recv_us: Arc<AtomicU64>,
+    pub(crate) base: Instant,
+}
+
+impl Flow {
+    pub(crate) fn new() -> Self {
+        Self {
+            stop: Arc::new(AtomicBool::new(false)),
+            producers_done: Arc::new(AtomicBool::new(false)),
+            produced: Arc::new(AtomicU64::new(0)),
+            consumed: Arc::new(AtomicU64::new(0)),
+            last_recv_us: Arc::new(AtomicU64::new(0)),
+            base: Instant::now(),
+        }
+    }
+
+    /// For a consumer: true once the producers stopped and everything they sent was
+    /// received; an error when draining takes more than two minutes.
+    pub(crate) fn drained(&self, stopped_at: &mut Option<Instant>) -> Result<bool, ServerError> {
+        if !self.producers_done.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        if self.consumed.load(Ordering::SeqCst) >= self.produced.load(Ordering::SeqCst) {
+            return Ok(true);
+        }
+        if stopped_at.get_or_insert_with(Instant::now).elapsed() > Duration::from_secs(120) {
+            return Err(ServerError::new(50000, "consumers could not drain"));
+        }
+        Ok(false)
+    }
+
+    /// For a consumer: `n` messages received now; their latencies from the body stamps.
+    pub(crate) fn received<'a>(
+        &self,
+        bodies: impl Iterator<Item = Option<&'a [u8]>>,
+        lat: &mut Vec<u64>,
+    ) {
+        let now = self.base.elapsed().as_micros() as u64;
+        let mut n = 0;
+        for b in bodies {
+            n += 1;
+            if let Some(t) = stamp(b) {
+                lat.push(now.saturating_sub(t));
+            }
+        }
+        self.consumed.fetch_add(n, Ordering::SeqCst);
+        self.last_recv_us.fetch_max(now, Ordering::SeqCst);
+    }
+
+    /// Runs the producers for the configured duration with a progress bar, stops them,
+    /// waits for the consumers to drain, and measures.
+    pub(crate) fn finish(
+        &self,
+        opts: &BenchOptions,
+        w: Workload,
+        inst: &Instance,
+        before: sbroker_storage::StoreStats,
+        producers: Vec<Worker>,
+        consumers: Vec<Worker>,
+    ) -> Result<BenchResult, ServerError> {
+        let pb = bar(opts, w.name(), opts.duration.as_millis() as u64);
+        while self.base.elapsed() < opts.duration {
+            std::thread::sleep(Duration::from_millis(100));
+            pb.set_position(self.base.elapsed().as_millis() as u64);
+            pb.set_message(format!(
+                "sent {} received {}",
+                self.produced.load(Ordering::Relaxed),
+                self.consumed.load(Ordering::Relaxed)
+            ));
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        let prod = join_all(producers);
+        self.producers_done.store(true, Ordering::SeqCst);
+        pb.set_message(format!(
+            "draining: sent {} received {}",
+            self.produced.load(Ordering::Relaxed),
+            self.consumed.load(Ordering::Relaxed)
+        ));
+        let mut lat = join_all(consumers)?;
+        prod?;
+        pb.finish_and_clear();
+        let after = inst.store_stats();
+        let n = self.consumed.load(Ordering::SeqCst);
+        let secs = self.last_recv_us.load(Ordering::SeqCst) as f64 / 1e6;
+        lat.sort_unstable();
+        let commits = after.commits - before.commits;
+        let fsyncs = after.batches - before.batches;
+        Ok(BenchResult {
+            workload: w.name().into(),
+            description: w.description().into(),
+            messages: n,
+            seconds: secs,
+            rate: if secs > 0.0 { n as f64 / secs } else { 0.0 },
+            unit: "msgs/s".into(),
+            p50_ms: percentile(&lat, 50.0),
+            p99_ms: percentile(&lat, 99.0),
+            commits,
+            fsyncs,
+            commits_per_fsync: ratio(commits, fsyncs),
+            target: None,
+            met: None,
+        })
+    }
+}
+
 /// W1, W2, W4: producers send `batch` messages of `size` bytes per transaction for the
 /// configured duration; consumers drain; rate = messages / (first send … last receive).
 fn one_way(
@@ -409,27 +521,22 @@ fn one_way(
 ) -> Result<BenchResult, ServerError> {
     let inst = setup(dir)?;
     let before = inst.store_stats();
-    let stop = Arc::new(AtomicBool::new(false));
-    let producers_done = Arc::new(AtomicBool::new(false));
-    let produced = Arc::new(AtomicU64::new(0));
-    let consumed = Arc::new(AtomicU64::new(0));
-    let last_recv_us = Arc::new(AtomicU64::new(0));
-    let base = Instant::now();
+    let flow = Flow::new();
+    let base = flow.base;
     let mut producers = Vec::new();
     for _ in 0..PRODUCERS {
         let mut s = session(&inst)?;
         let h = dialog(&mut s)?;
-        let stop = Arc::clone(&stop);
-        let produced = Arc::clone(&produced);
+        let flow = flow.clone();
         producers.push(std::thread::spawn(
             move || -> Result<Vec<u64>, ServerError> {
-                while !stop.load(Ordering::Relaxed) {
+                while !flow.stop.load(Ordering::Relaxed) {
                     s.begin_transaction()?;
                     for _ in 0..batch {
                         s.send(&[h], Some(REQ), Some(body(base, size)))?;
                     }
                     s.commit()?;
-                    produced.fetch_add(batch as u64, Ordering::Relaxed);
+                    flow.produced.fetch_add(batch as u64, Ordering::Relaxed);
                 }
                 Ok(Vec::new())
             },
@@ -438,10 +545,7 @@ fn one_way(
     let mut consumers = Vec::new();
     for _ in 0..CONSUMERS {
         let mut s = session(&inst)?;
-        let producers_done = Arc::clone(&producers_done);
-        let produced = Arc::clone(&produced);
-        let consumed = Arc::clone(&consumed);
-        let last = Arc::clone(&last_recv_us);
+        let flow = flow.clone();
         consumers.push(std::thread::spawn(
             move || -> Result<Vec<u64>, ServerError> {
                 let args = Receive {
@@ -451,79 +555,20 @@ fn one_way(
                     wait: Wait::For(Duration::from_millis(50)),
                 };
                 let mut lat = Vec::new();
-                let deadline_after_stop = Duration::from_secs(120);
                 let mut stopped_at: Option<Instant> = None;
-                loop {
-                    if producers_done.load(Ordering::SeqCst) {
-                        if consumed.load(Ordering::SeqCst) >= produced.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        let at = *stopped_at.get_or_insert_with(Instant::now);
-                        if at.elapsed() > deadline_after_stop {
-                            return Err(ServerError::new(50000, "consumers could not drain"));
-                        }
-                    }
+                while !flow.drained(&mut stopped_at)? {
                     s.begin_transaction()?;
                     let rows = s.receive(&args)?;
                     s.commit()?;
-                    if rows.is_empty() {
-                        continue;
+                    if !rows.is_empty() {
+                        flow.received(rows.iter().map(|r| r.message_body.as_deref()), &mut lat);
                     }
-                    let now = base.elapsed().as_micros() as u64;
-                    for r in &rows {
-                        if let Some(t) = stamp(r.message_body.as_deref()) {
-                            lat.push(now.saturating_sub(t));
-                        }
-                    }
-                    consumed.fetch_add(rows.len() as u64, Ordering::SeqCst);
-                    last.fetch_max(now, Ordering::SeqCst);
                 }
                 Ok(lat)
             },
         ));
     }
-    let pb = bar(opts, w.name(), opts.duration.as_millis() as u64);
-    while base.elapsed() < opts.duration {
-        std::thread::sleep(Duration::from_millis(100));
-        pb.set_position(base.elapsed().as_millis() as u64);
-        pb.set_message(format!(
-            "sent {} received {}",
-            produced.load(Ordering::Relaxed),
-            consumed.load(Ordering::Relaxed)
-        ));
-    }
-    stop.store(true, Ordering::SeqCst);
-    let prod = join_all(producers);
-    producers_done.store(true, Ordering::SeqCst);
-    pb.set_message(format!(
-        "draining: sent {} received {}",
-        produced.load(Ordering::Relaxed),
-        consumed.load(Ordering::Relaxed)
-    ));
-    let mut lat = join_all(consumers)?;
-    prod?;
-    pb.finish_and_clear();
-    let after = inst.store_stats();
-    let n = consumed.load(Ordering::SeqCst);
-    let secs = last_recv_us.load(Ordering::SeqCst) as f64 / 1e6;
-    lat.sort_unstable();
-    let commits = after.commits - before.commits;
-    let fsyncs = after.batches - before.batches;
-    Ok(BenchResult {
-        workload: w.name().into(),
-        description: w.description().into(),
-        messages: n,
-        seconds: secs,
-        rate: if secs > 0.0 { n as f64 / secs } else { 0.0 },
-        unit: "msgs/s".into(),
-        p50_ms: percentile(&lat, 50.0),
-        p99_ms: percentile(&lat, 99.0),
-        commits,
-        fsyncs,
-        commits_per_fsync: ratio(commits, fsyncs),
-        target: None,
-        met: None,
-    })
+    flow.finish(opts, w, &inst, before, producers, consumers)
 }
 
 /// W3: request/reply on `w3_dialogs` dialogs.

@@ -9,16 +9,16 @@
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 use sbroker_engine::ServerError;
 use sbroker_exec::{CollectSink, Value};
 use sbroker_server::{Client, ClientConfig, ServerConfig};
 
 use crate::{
-    BenchOptions, BenchResult, CONSUMERS, DB, PRODUCERS, RECEIVE_TOP, REQ, TARGET_Q, Workload, bar,
-    dialog, join_all, percentile, ratio, session, setup, stamp,
+    BenchOptions, BenchResult, CONSUMERS, DB, Flow, PRODUCERS, RECEIVE_TOP, REQ, TARGET_Q,
+    Workload, dialog, session, setup,
 };
 
 fn client_error(e: sbroker_server::ClientError) -> ServerError {
@@ -65,21 +65,16 @@ pub(crate) fn one_way_tds(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
         });
     }
     let before = inst.store_stats();
-    let stop = Arc::new(AtomicBool::new(false));
-    let producers_done = Arc::new(AtomicBool::new(false));
-    let produced = Arc::new(AtomicU64::new(0));
-    let consumed = Arc::new(AtomicU64::new(0));
-    let last_recv_us = Arc::new(AtomicU64::new(0));
-    let base = Instant::now();
+    let flow = Flow::new();
+    let base = flow.base;
     let mut producers = Vec::new();
     for _ in 0..PRODUCERS {
         let h = dialog(&mut session(&inst)?)?;
         let mut c = connect(port)?;
-        let stop = Arc::clone(&stop);
-        let produced = Arc::clone(&produced);
+        let flow = flow.clone();
         producers.push(std::thread::spawn(
             move || -> Result<Vec<u64>, ServerError> {
-                while !stop.load(Ordering::Relaxed) {
+                while !flow.stop.load(Ordering::Relaxed) {
                     let us = base.elapsed().as_micros() as u64;
                     let mut body = us.to_le_bytes().to_vec();
                     body.resize(100, b'x');
@@ -89,7 +84,7 @@ pub(crate) fn one_way_tds(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
                         hex(&body)
                     );
                     run(&mut c, &sql)?;
-                    produced.fetch_add(1, Ordering::Relaxed);
+                    flow.produced.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(Vec::new())
             },
@@ -98,10 +93,7 @@ pub(crate) fn one_way_tds(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
     let mut consumers = Vec::new();
     for _ in 0..CONSUMERS {
         let mut c = connect(port)?;
-        let producers_done = Arc::clone(&producers_done);
-        let produced = Arc::clone(&produced);
-        let consumed = Arc::clone(&consumed);
-        let last = Arc::clone(&last_recv_us);
+        let flow = flow.clone();
         consumers.push(std::thread::spawn(move || -> Result<Vec<u64>, ServerError> {
             let sql = format!(
                 "BEGIN TRANSACTION;\n\
@@ -110,75 +102,23 @@ pub(crate) fn one_way_tds(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
             );
             let mut lat = Vec::new();
             let mut stopped_at: Option<Instant> = None;
-            loop {
-                if producers_done.load(Ordering::SeqCst) {
-                    if consumed.load(Ordering::SeqCst) >= produced.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let at = *stopped_at.get_or_insert_with(Instant::now);
-                    if at.elapsed() > Duration::from_secs(120) {
-                        return Err(ServerError::new(50000, "consumers could not drain"));
-                    }
-                }
+            while !flow.drained(&mut stopped_at)? {
                 let sink = run(&mut c, &sql)?;
                 let Some((_, rows)) = sink.result_sets.first() else {
                     continue;
                 };
-                if rows.is_empty() {
-                    continue;
+                if !rows.is_empty() {
+                    let bodies = rows.iter().map(|r| match r.first() {
+                        Some(Value::Binary(b)) => Some(b.as_slice()),
+                        _ => None,
+                    });
+                    flow.received(bodies, &mut lat);
                 }
-                let now = base.elapsed().as_micros() as u64;
-                for r in rows {
-                    if let Some(Value::Binary(b)) = r.first()
-                        && let Some(t) = stamp(Some(b))
-                    {
-                        lat.push(now.saturating_sub(t));
-                    }
-                }
-                consumed.fetch_add(rows.len() as u64, Ordering::SeqCst);
-                last.fetch_max(now, Ordering::SeqCst);
             }
             Ok(lat)
         }));
     }
-    let w = Workload::W5;
-    let pb = bar(opts, w.name(), opts.duration.as_millis() as u64);
-    while base.elapsed() < opts.duration {
-        std::thread::sleep(Duration::from_millis(100));
-        pb.set_position(base.elapsed().as_millis() as u64);
-        pb.set_message(format!(
-            "sent {} received {}",
-            produced.load(Ordering::Relaxed),
-            consumed.load(Ordering::Relaxed)
-        ));
-    }
-    stop.store(true, Ordering::SeqCst);
-    let prod = join_all(producers);
-    producers_done.store(true, Ordering::SeqCst);
-    let lat = join_all(consumers);
+    let result = flow.finish(opts, Workload::W5, &inst, before, producers, consumers);
     server_stop.store(true, Ordering::SeqCst);
-    let mut lat = lat?;
-    prod?;
-    pb.finish_and_clear();
-    let after = inst.store_stats();
-    let n = consumed.load(Ordering::SeqCst);
-    let secs = last_recv_us.load(Ordering::SeqCst) as f64 / 1e6;
-    lat.sort_unstable();
-    let commits = after.commits - before.commits;
-    let fsyncs = after.batches - before.batches;
-    Ok(BenchResult {
-        workload: w.name().into(),
-        description: w.description().into(),
-        messages: n,
-        seconds: secs,
-        rate: if secs > 0.0 { n as f64 / secs } else { 0.0 },
-        unit: "msgs/s".into(),
-        p50_ms: percentile(&lat, 50.0),
-        p99_ms: percentile(&lat, 99.0),
-        commits,
-        fsyncs,
-        commits_per_fsync: ratio(commits, fsyncs),
-        target: None,
-        met: None,
-    })
+    result
 }
