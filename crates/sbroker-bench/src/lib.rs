@@ -177,6 +177,39 @@ pub struct BenchResult {
     pub met: Option<bool>,
 }
 
+impl BenchResult {
+    /// A workload's result: `n` units in `secs`, latencies in µs (any order), and the
+    /// store's counters before and after.
+    fn measured(
+        w: Workload,
+        n: u64,
+        secs: f64,
+        unit: &str,
+        mut lat: Vec<u64>,
+        before: sbroker_storage::StoreStats,
+        after: sbroker_storage::StoreStats,
+    ) -> Self {
+        lat.sort_unstable();
+        let commits = after.commits - before.commits;
+        let fsyncs = after.batches - before.batches;
+        Self {
+            workload: w.name().into(),
+            description: w.description().into(),
+            messages: n,
+            seconds: secs,
+            rate: if secs > 0.0 { n as f64 / secs } else { 0.0 },
+            unit: unit.into(),
+            p50_ms: percentile(&lat, 50.0),
+            p99_ms: percentile(&lat, 99.0),
+            commits,
+            fsyncs,
+            commits_per_fsync: ratio(commits, fsyncs),
+            target: None,
+            met: None,
+        }
+    }
+}
+
 /// Value of the group-commit limit for W1: single-fsync rate × concurrent producers.
 pub fn group_commit_limit(fsync_rate: f64) -> f64 {
     fsync_rate * PRODUCERS as f64
@@ -483,30 +516,20 @@ impl Flow {
             self.produced.load(Ordering::Relaxed),
             self.consumed.load(Ordering::Relaxed)
         ));
-        let mut lat = join_all(consumers)?;
+        let lat = join_all(consumers)?;
         prod?;
         pb.finish_and_clear();
-        let after = inst.store_stats();
         let n = self.consumed.load(Ordering::SeqCst);
         let secs = self.last_recv_us.load(Ordering::SeqCst) as f64 / 1e6;
-        lat.sort_unstable();
-        let commits = after.commits - before.commits;
-        let fsyncs = after.batches - before.batches;
-        Ok(BenchResult {
-            workload: w.name().into(),
-            description: w.description().into(),
-            messages: n,
-            seconds: secs,
-            rate: if secs > 0.0 { n as f64 / secs } else { 0.0 },
-            unit: "msgs/s".into(),
-            p50_ms: percentile(&lat, 50.0),
-            p99_ms: percentile(&lat, 99.0),
-            commits,
-            fsyncs,
-            commits_per_fsync: ratio(commits, fsyncs),
-            target: None,
-            met: None,
-        })
+        Ok(BenchResult::measured(
+            w,
+            n,
+            secs,
+            "msgs/s",
+            lat,
+            before,
+            inst.store_stats(),
+        ))
     }
 }
 
@@ -652,28 +675,18 @@ fn request_reply(opts: &BenchOptions, dir: &Path) -> Result<BenchResult, ServerE
     initiators_done.store(true, Ordering::SeqCst);
     let tgt = join_all(targets);
     pb.finish_and_clear();
-    let mut lat = lat?;
+    let lat = lat?;
     tgt?;
-    let after = inst.store_stats();
-    lat.sort_unstable();
     let n = lat.len() as u64;
-    let commits = after.commits - before.commits;
-    let fsyncs = after.batches - before.batches;
-    Ok(BenchResult {
-        workload: "W3".into(),
-        description: Workload::W3.description().into(),
-        messages: n,
-        seconds: secs,
-        rate: n as f64 / secs,
-        unit: "round trips/s".into(),
-        p50_ms: percentile(&lat, 50.0),
-        p99_ms: percentile(&lat, 99.0),
-        commits,
-        fsyncs,
-        commits_per_fsync: ratio(commits, fsyncs),
-        target: None,
-        met: None,
-    })
+    Ok(BenchResult::measured(
+        Workload::W3,
+        n,
+        secs,
+        "round trips/s",
+        lat,
+        before,
+        inst.store_stats(),
+    ))
 }
 
 fn ms(v: Option<f64>) -> String {

@@ -2379,14 +2379,7 @@ impl Executor {
                 table: Some(def), ..
             }) = self.user_type(&param.data_type)
             {
-                let given = args
-                    .iter()
-                    .find(|a| {
-                        a.name
-                            .as_deref()
-                            .is_some_and(|n| n.eq_ignore_ascii_case(&param.name))
-                    })
-                    .or_else(|| args.get(i).filter(|a| a.name.is_none()));
+                let given = given_arg(args, i, &param.name);
                 let table = match given.map(|a| &a.value) {
                     Some(Expr::Variable(v)) => self.table_var(v)?.clone(),
                     Some(_) => {
@@ -2411,14 +2404,7 @@ impl Executor {
                 continue;
             }
             let ty = self.declared_type(&param.data_type)?;
-            let given = args
-                .iter()
-                .find(|a| {
-                    a.name
-                        .as_deref()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(&param.name))
-                })
-                .or_else(|| args.get(i).filter(|a| a.name.is_none()));
+            let given = given_arg(args, i, &param.name);
             let v = match given {
                 Some(a) => {
                     if a.output
@@ -2542,6 +2528,18 @@ impl Executor {
             })
             .collect())
     }
+}
+
+/// The argument a procedure call passes for parameter `name` at position `i`: by name, or
+/// the unnamed argument at that position.
+fn given_arg<'a>(args: &'a [ast::ExecArg], i: usize, name: &str) -> Option<&'a ast::ExecArg> {
+    args.iter()
+        .find(|a| {
+            a.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .or_else(|| args.get(i).filter(|a| a.name.is_none()))
 }
 
 fn cursor_name(c: &ast::CursorRef) -> String {

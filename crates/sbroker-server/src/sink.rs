@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use sbroker_exec::{Column, ResultSink, ServerError, Value};
 use sbroker_tds::packet::{self, HEADER_LEN, PacketType};
 use sbroker_tds::token::{
-    ColumnMeta, ServerMessage, done_status, encode_col_metadata, encode_done, encode_message,
-    encode_row, kind,
+    ColumnMeta, ServerMessage, done_status, encode_col_metadata, encode_done, encode_message, kind,
 };
 use sbroker_tds::types::{self, MAX_LEN, TypeInfo};
 use sbroker_types::{SqlType, StrLen};
@@ -192,27 +191,23 @@ impl ResultSink for TdsSink<'_> {
             })
             .collect();
         encode_col_metadata(&mut self.w.buf, &metas);
-        let mut values = Vec::with_capacity(columns.len());
         for row in rows {
             if self.cancelled() {
                 return;
             }
-            values.clear();
+            // Each value goes straight into the buffer; one that does not fit its column's
+            // wire type as it is goes in converted (column_types checked that one of the
+            // two works, and a failed write writes nothing).
+            self.w.buf.push(kind::ROW);
             for (i, (c, (ti, as_text))) in columns.iter().zip(&types).enumerate() {
-                let v = row.get(i).cloned().unwrap_or(Value::Null);
-                let v = if matches!(v, Value::Null) {
-                    v
-                } else if *as_text {
-                    Value::NVarChar(v.to_display_string())
-                } else if types::write_value(&mut Vec::new(), ti, &v).is_ok() {
-                    v
-                } else {
-                    v.cast(&c.ty).unwrap_or(Value::Null)
-                };
-                values.push(v);
+                let v = row.get(i).unwrap_or(&Value::Null);
+                let buf = &mut self.w.buf;
+                if *as_text && !matches!(v, Value::Null) {
+                    let _ = types::write_value(buf, ti, &Value::NVarChar(v.to_display_string()));
+                } else if types::write_value(buf, ti, v).is_err() {
+                    let _ = types::write_value(buf, ti, &v.cast(&c.ty).unwrap_or(Value::Null));
+                }
             }
-            // Checked above: every value encodes.
-            let _ = encode_row(&mut self.w.buf, &metas, &values);
             self.w.flush_full();
         }
         self.open_result = true;
