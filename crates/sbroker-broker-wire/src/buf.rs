@@ -110,15 +110,6 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// An optional GUID.
-    pub fn opt_guid(&mut self, what: &'static str) -> Result<Option<[u8; 16]>> {
-        if self.bool(what)? {
-            Ok(Some(self.guid(what)?))
-        } else {
-            Ok(None)
-        }
-    }
-
     /// Fails unless every byte was read: a frame with trailing bytes is malformed.
     pub fn finish(&self, what: &'static str) -> Result<()> {
         if self.remaining() == 0 {
@@ -187,13 +178,6 @@ impl Writer {
         self.bool(v.is_some());
         if let Some(s) = v {
             self.string(s);
-        }
-    }
-    /// An optional GUID.
-    pub fn opt_guid(&mut self, v: Option<&[u8; 16]>) {
-        self.bool(v.is_some());
-        if let Some(g) = v {
-            self.guid(g);
         }
     }
 }

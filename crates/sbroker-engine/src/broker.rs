@@ -1781,9 +1781,10 @@ pub(crate) fn notifications_for(st: &State, db: i32, queue_id: i32, event: &str)
         .unwrap_or_default()
 }
 
-/// A message crossing to another instance (the dialog protocol's unit on the wire): what
-/// the receiving instance needs to find or create its endpoint and enqueue the message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A message crossing to another instance: what the receiving instance needs to find or
+/// create its endpoint and enqueue the message. This is the engine's side of the exchange;
+/// the bytes on the wire are `sbroker-broker-wire`'s, converted in `sbroker-transport`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoteMessage {
     /// The conversation.
     pub conversation_id: Uuid,
@@ -1811,6 +1812,8 @@ pub struct RemoteMessage {
     pub lifetime: Ts,
     /// ENCRYPTION setting of the dialog.
     pub encryption: bool,
+    /// The sending endpoint's conversation priority (1..10).
+    pub priority: u8,
 }
 
 /// A transmission-queue row that routing sends to another instance.
@@ -1829,7 +1832,7 @@ pub struct Outbound {
 }
 
 /// The receiving instance's answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Durably enqueued (or recognised as a duplicate); the receiver's broker instance.
     Accepted {
@@ -1847,8 +1850,16 @@ pub enum Verdict {
 }
 
 /// The waiting transmission-queue rows whose routing leads to the network, oldest first
-/// (so each endpoint's rows are in sequence order); at most `limit`.
-pub(crate) fn outbound(st: &State, now: Ts, limit: usize) -> Vec<Outbound> {
+/// (so each endpoint's rows are in sequence order); at most `limit`, only those going to
+/// `to` when it is given, and only rows `keep(db, txq_id, handle)` accepts (the
+/// transport skips rows already in flight and dialogs it holds back).
+pub(crate) fn outbound(
+    st: &State,
+    now: Ts,
+    limit: usize,
+    to: Option<&str>,
+    keep: &dyn Fn(i32, i64, Uuid) -> bool,
+) -> Vec<Outbound> {
     let mut out = Vec::new();
     for (db, d) in &st.dbs {
         let mut addresses: std::collections::HashMap<Uuid, Option<String>> =
@@ -1856,6 +1867,9 @@ pub(crate) fn outbound(st: &State, now: Ts, limit: usize) -> Vec<Outbound> {
         for row in d.txq.values() {
             if out.len() >= limit {
                 return out;
+            }
+            if !keep(*db, row.id, row.handle) {
+                continue;
             }
             let Some(ep) = d.endpoints.get(&row.handle) else {
                 continue;
@@ -1867,6 +1881,9 @@ pub(crate) fn outbound(st: &State, now: Ts, limit: usize) -> Vec<Outbound> {
             let Some(address) = address else {
                 continue;
             };
+            if to.is_some_and(|t| !t.eq_ignore_ascii_case(&address)) {
+                continue;
+            }
             out.push(Outbound {
                 db: *db,
                 txq_id: row.id,
@@ -1886,6 +1903,7 @@ pub(crate) fn outbound(st: &State, now: Ts, limit: usize) -> Vec<Outbound> {
                     seq: row.sequence,
                     lifetime: ep.lifetime,
                     encryption: ep.encryption,
+                    priority: u8::try_from(ep.priority.clamp(1, 10)).unwrap_or(5),
                 },
             });
         }
@@ -1952,6 +1970,15 @@ pub(crate) fn remote_failed(
     }
 }
 
+fn out_of_order(got: i64, want: i64) -> Verdict {
+    Verdict::Rejected {
+        code: None,
+        text: format!(
+            "The message with sequence number {got} arrived before message {want} of its dialog; it is sent again after it."
+        ),
+    }
+}
+
 /// Receives a message from another instance: finds or creates the local endpoint of the
 /// conversation and enqueues, with the checks of a local delivery. A message already
 /// received (its sequence number is behind the endpoint's) is accepted again without a
@@ -1987,6 +2014,22 @@ pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMes
                     broker_instance: guid,
                 };
             }
+            if m.seq > ep.receive_seq && m.kind != MessageKind::Error {
+                // An earlier message has not arrived (it was refused for now, or is still
+                // on its way after a reconnect): taking this one would break the order.
+                // An Error may follow a gap: END CONVERSATION WITH ERROR drops the
+                // sender's pending messages.
+                return out_of_order(m.seq, ep.receive_seq);
+            }
+            if !guid_text_eq(
+                ep.far_broker_instance.as_deref().unwrap_or(&m.from_broker_instance),
+                &m.from_broker_instance,
+            ) {
+                return rejected(
+                    None,
+                    "The message claims a conversation of another broker instance.".into(),
+                );
+            }
             (tdb, ep)
         }
         None => {
@@ -1996,6 +2039,10 @@ pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMes
                 return Verdict::Accepted {
                     broker_instance: String::new(),
                 };
+            }
+            if m.seq > 0 && m.kind != MessageKind::Error {
+                // The dialog's first message has not arrived yet.
+                return out_of_order(m.seq, 0);
             }
             let Some((tdb, sid)) = find_local_service(
                 st,

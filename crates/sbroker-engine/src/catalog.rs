@@ -179,6 +179,7 @@ pub fn add_builtins(db: &mut Db, now: Ts) {
         type_desc: desc.into(),
         default_schema: (kind != "R").then(|| "dbo".to_string()),
         members: Vec::new(),
+        login_id: (id == 1).then_some(1),
     };
     for p in [
         principal(0, "public", "R", "DATABASE_ROLE"),
@@ -244,6 +245,7 @@ pub fn ensure_fixed_roles(db: &mut Db) {
                 type_desc: "DATABASE_ROLE".into(),
                 default_schema: None,
                 members: Vec::new(),
+                login_id: None,
             },
         );
     }
@@ -1263,6 +1265,7 @@ pub fn create_principal(
     name: &str,
     role: bool,
     certificate: bool,
+    login_id: Option<i32>,
 ) -> Result<i32, ServerError> {
     let d = db_of(st, db)?;
     if d.principal_id(name).is_some() {
@@ -1292,6 +1295,7 @@ pub fn create_principal(
         type_desc: desc.into(),
         default_schema: (!role).then(|| "dbo".to_string()),
         members: Vec::new(),
+        login_id,
     };
     txn::put_catalog(st, tx, db, CatObj::Principal(rec));
     Ok(id)

@@ -37,6 +37,7 @@ mod broker;
 mod catalog;
 mod instance;
 mod receive;
+mod remote;
 pub mod records;
 pub mod security;
 pub mod state;
@@ -50,6 +51,7 @@ pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
 pub use applock::{AppLockMode, AppLockOwner};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use broker::{Outbound, RemoteMessage, Verdict};
+pub use remote::{BrokerEndpoint, EndpointIdentity};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,
     OwnedClass, PriorityArgs, QueueOptions, RouteOptions, SentBy, USER_ID_MIN,
@@ -528,11 +530,13 @@ impl Session {
         name: &str,
         role: bool,
         certificate: bool,
+        login: Option<&str>,
     ) -> Result<i32, ServerError> {
         self.run(|ctx| {
             let db = ctx.db;
             let (st, tx) = ctx.parts();
-            catalog::create_principal(st, tx, db, name, role, certificate)
+            let login_id = login.and_then(|l| security::login_id(st, l));
+            catalog::create_principal(st, tx, db, name, role, certificate, login_id)
         })
     }
 

@@ -195,6 +195,44 @@ pub struct PrincipalRec {
     pub default_schema: Option<String>,
     /// Role members (principal ids), for roles.
     pub members: Vec<i32>,
+    /// The server login a user maps to (`CREATE USER … FOR LOGIN`; dbo maps to `sa`).
+    /// Added after format 1's first layout: rows written before it decode through
+    /// [`PrincipalRecV1`].
+    pub login_id: Option<i32>,
+}
+
+/// The first layout of [`PrincipalRec`] (no `login_id`), still read from old data
+/// directories.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PrincipalRecV1 {
+    /// `principal_id`.
+    pub id: i32,
+    /// Name.
+    pub name: String,
+    /// `type`.
+    pub kind: String,
+    /// `type_desc`.
+    pub type_desc: String,
+    /// Default schema.
+    pub default_schema: Option<String>,
+    /// Role members.
+    pub members: Vec<i32>,
+}
+
+impl From<PrincipalRecV1> for PrincipalRec {
+    fn from(r: PrincipalRecV1) -> Self {
+        // Before user-to-login mappings were kept, only dbo had one (the owner, `sa`).
+        let login_id = (r.id == 1).then_some(1);
+        Self {
+            id: r.id,
+            name: r.name,
+            kind: r.kind,
+            type_desc: r.type_desc,
+            default_schema: r.default_schema,
+            members: r.members,
+            login_id,
+        }
+    }
 }
 
 /// An event notification on a queue (CREATE EVENT NOTIFICATION … ON QUEUE).

@@ -665,6 +665,16 @@ fn cert_named(st: &State, db: i32, name: &str) -> Result<CertificateRec, ServerE
         .ok_or_else(|| not_found("certificate", name))
 }
 
+/// The private key of a certificate protected by its database's master key, opened with
+/// the service master key (as the broker does unattended); for the transport's TLS.
+pub(crate) fn certificate_private_key(
+    st: &State,
+    db: i32,
+    c: &CertificateRec,
+) -> Result<Vec<u8>, ServerError> {
+    private_key_of(st, db, c, None, &OpenKeys::new())
+}
+
 /// The private key of a certificate in clear (PKCS#8).
 fn private_key_of(
     st: &State,

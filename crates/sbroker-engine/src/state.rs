@@ -772,7 +772,11 @@ impl State {
                     db.routes.insert(r.id, r);
                 }
                 8 => {
-                    let r: PrincipalRec = decode(&v)?;
+                    // Rows of the first layout (no login mapping) end early.
+                    let r: PrincipalRec = match decode(&v) {
+                        Ok(r) => r,
+                        Err(_) => decode::<PrincipalRecV1>(&v)?.into(),
+                    };
                     db.principals.insert(r.id, r);
                 }
                 9 => {

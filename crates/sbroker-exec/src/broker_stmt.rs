@@ -181,10 +181,19 @@ impl Executor {
                     }
                 }
                 let cert = matches!(u.mapping, ast::UserMapping::Certificate(_));
-                self.session.create_principal(&u.name.value, false, cert)?;
+                // FOR LOGIN names the login; with nothing written the user maps to the
+                // login of the same name, when there is one (CREATE USER documentation).
+                let login = match &u.mapping {
+                    ast::UserMapping::Login(l) => Some(l.value.as_str()),
+                    ast::UserMapping::Default => Some(u.name.value.as_str()),
+                    _ => None,
+                };
+                self.session
+                    .create_principal(&u.name.value, false, cert, login)?;
             }
             StmtKind::CreateRole { name, .. } => {
-                self.session.create_principal(&name.value, true, false)?;
+                self.session
+                    .create_principal(&name.value, true, false, None)?;
             }
             StmtKind::AlterRole { role, add, member } => {
                 self.session

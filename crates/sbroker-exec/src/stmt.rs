@@ -2154,7 +2154,8 @@ impl Executor {
                         format!("'{login}' is not a valid login or you do not have permission."),
                     ));
                 }
-                self.session.create_principal(&user, false, false)?;
+                self.session
+                    .create_principal(&user, false, false, Some(&login))?;
                 0
             }
             // Server configuration and database ownership: every session is sysadmin in

@@ -8,7 +8,6 @@
 //!
 //! The server takes a bound listener and a shutdown flag (tests bind port 0).
 
-pub mod broker_net;
 mod client;
 mod connection;
 pub mod http;

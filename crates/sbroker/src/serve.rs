@@ -96,7 +96,7 @@ pub fn serve(
     // Service Broker between instances: the endpoint's listener and the sender.
     {
         let (inst, stop) = (instance.clone(), Arc::clone(&shutdown));
-        std::thread::spawn(move || sbroker_server::broker_net::run(inst, stop));
+        std::thread::spawn(move || sbroker_transport::run(inst, stop));
     }
     // The listening line is the one tests and scripts wait for (port 0 picks a port); the
     // certificate file is written before it.

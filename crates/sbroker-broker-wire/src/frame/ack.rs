@@ -3,11 +3,15 @@
 //! Payload:
 //! ```text
 //! acks   u32 count, then per conversation direction:
-//!        conversation_id 16, from_initiator bool, through i64
+//!        conversation_id 16, from_initiator bool, through i64, broker_instance str
 //!          every message of that direction with sequence <= through is durably received
-//!          (cumulative: one entry answers a whole run of messages)
+//!          (cumulative: one entry answers a whole run of messages); broker_instance is
+//!          the receiving database's service_broker_guid, which pins the dialog to it
 //! nacks  u32 count, then per refused message:
-//!        conversation_id 16, from_initiator bool, sequence i64, code i32, text str
+//!        conversation_id 16, from_initiator bool, sequence i64, ordinal u64, code i32,
+//!        text str
+//!          ordinal: the message's position among the messages of this link, from 0,
+//!          so that a refusal of an earlier copy never matches a later resend
 //!          code 0: not taken now (queue disabled, service missing, out of order) — the
 //!          sender keeps it and sends it again later, `text` is its transmission_status;
 //!          otherwise a broker error code (-8408, -8425, …): the dialog fails at the sender
@@ -15,7 +19,7 @@
 
 use crate::buf::{Reader, Writer};
 use crate::error::{Result, malformed};
-use crate::frame::TEXT_BYTES_MAX;
+use crate::frame::{NAME_BYTES_MAX, TEXT_BYTES_MAX};
 
 /// Most entries of either list in one ACK frame.
 pub const ACK_ENTRIES_MAX: u32 = 65_536;
@@ -29,6 +33,8 @@ pub struct AckEntry {
     pub from_initiator: bool,
     /// Highest sequence number durably received.
     pub through: i64,
+    /// The receiving database's broker instance.
+    pub broker_instance: String,
 }
 
 /// One message that was not taken.
@@ -40,6 +46,8 @@ pub struct Nack {
     pub from_initiator: bool,
     /// The refused message.
     pub sequence: i64,
+    /// Its position among the messages of this link.
+    pub ordinal: u64,
     /// 0 to resend later; a broker error code to fail the dialog.
     pub code: i32,
     /// Status or error text.
@@ -75,34 +83,38 @@ impl Ack {
             w.guid(&a.conversation_id);
             w.bool(a.from_initiator);
             w.i64(a.through);
+            w.string(&a.broker_instance);
         }
         w.u32(u32::try_from(self.nacks.len()).expect("nack lists are bounded"));
         for n in &self.nacks {
             w.guid(&n.conversation_id);
             w.bool(n.from_initiator);
             w.i64(n.sequence);
+            w.u64(n.ordinal);
             w.i32(n.code);
             w.string(&n.text);
         }
     }
 
     pub(crate) fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let n = count(r, "ACK acks", 25)?;
+        let n = count(r, "ACK acks", 27)?;
         let mut acks = Vec::with_capacity(n);
         for _ in 0..n {
             acks.push(AckEntry {
                 conversation_id: r.guid("ACK conversation_id")?,
                 from_initiator: r.bool("ACK from_initiator")?,
                 through: r.i64("ACK through")?,
+                broker_instance: r.string("ACK broker_instance", NAME_BYTES_MAX)?,
             });
         }
-        let n = count(r, "ACK nacks", 31)?;
+        let n = count(r, "ACK nacks", 39)?;
         let mut nacks = Vec::with_capacity(n);
         for _ in 0..n {
             nacks.push(Nack {
                 conversation_id: r.guid("NACK conversation_id")?,
                 from_initiator: r.bool("NACK from_initiator")?,
                 sequence: r.i64("NACK sequence")?,
+                ordinal: r.u64("NACK ordinal")?,
                 code: r.i32("NACK code")?,
                 text: r.string("NACK text", TEXT_BYTES_MAX)?,
             });
@@ -124,11 +136,13 @@ mod tests {
                 conversation_id: [1; 16],
                 from_initiator: true,
                 through: 99,
+                broker_instance: "6F9619FF-8B86-D011-B42D-00C04FC964FF".into(),
             }],
             nacks: vec![Nack {
                 conversation_id: [2; 16],
                 from_initiator: false,
                 sequence: 4,
+                ordinal: 17,
                 code: -8408,
                 text: "Target service 'x' does not support contract 'y'.".into(),
             }],

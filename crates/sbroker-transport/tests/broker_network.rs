@@ -1,0 +1,620 @@
+//! Service Broker between two instances over real TCP on 127.0.0.1, with certificate
+//! transport security as in the official tutorial (lesson 1–4: master keys, endpoint
+//! certificates, logins and users for the far certificate, GRANT CONNECT ON ENDPOINT):
+//! a dialog whose messages arrive exactly once and in order in the other instance, replies
+//! and END CONVERSATION coming back, messages that wait in sys.transmission_queue while the
+//! far endpoint is stopped, refused links (missing CONNECT, a certificate that is not
+//! installed, incompatible ENCRYPTION) with the reason in transmission_status, and
+//! attackers on raw sockets who get nothing into any queue.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use sbroker_engine::Instance;
+use sbroker_exec::{CollectSink, Executor, Value};
+use sbroker_transport::{Registry, TcpNetwork, Transport};
+
+struct Node {
+    name: String,
+    exec: Executor,
+    port: u16,
+    stop: Arc<AtomicBool>,
+    registry: Arc<Registry>,
+    certs: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn node(name: &str, certs: &Path) -> Node {
+    let dir = tempfile::tempdir().unwrap();
+    let instance = Instance::open(dir.path()).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let transport = Transport::new(instance.clone(), Arc::new(TcpNetwork));
+    let registry = transport.registry();
+    {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || transport.run(stop));
+    }
+    let exec = Executor::new(&instance);
+    Node {
+        name: name.to_string(),
+        exec,
+        port: free_port(),
+        stop,
+        registry,
+        certs: certs.to_path_buf(),
+        _dir: dir,
+    }
+}
+
+impl Node {
+    fn try_sql(&mut self, text: &str) -> CollectSink {
+        let mut sink = CollectSink::default();
+        self.exec.execute_script(text, &mut sink);
+        sink
+    }
+
+    fn sql(&mut self, text: &str) -> CollectSink {
+        let sink = self.try_sql(text);
+        assert!(sink.errors.is_empty(), "{text}\n{:?}", sink.errors);
+        sink
+    }
+
+    fn scalar(&mut self, text: &str) -> Value {
+        let sink = self.sql(text);
+        sink.result_sets
+            .last()
+            .and_then(|(_, rows)| rows.first())
+            .and_then(|r| r.first())
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// Polls `text` (a one-value query) until it returns `want`.
+    fn wait_for(&mut self, text: &str, want: Value) {
+        let start = Instant::now();
+        loop {
+            let got = self.scalar(text);
+            if got == want {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{text}: got {got:?}, want {want:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Lesson 1 of the tutorial: master key, the endpoint's certificate (exported for the
+    /// other instance) and the endpoint itself.
+    fn endpoint(&mut self, encryption: &str) {
+        let (name, port) = (self.name.clone(), self.port);
+        let file = self.certs.join(format!("{name}.cer"));
+        self.sql(&format!(
+            "USE master;
+             CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M4ster!key';
+             CREATE CERTIFICATE {name}Cert WITH SUBJECT = '{name} transport', EXPIRY_DATE = '20991231';
+             BACKUP CERTIFICATE {name}Cert TO FILE = '{}';
+             CREATE ENDPOINT BrokerEndpoint STATE = STARTED
+               AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))
+               FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {name}Cert, ENCRYPTION = {encryption});",
+            file.display()
+        ));
+    }
+
+    /// Lesson 2–4: a login and user for the far instance, its certificate owned by that
+    /// user, and (when `grant`) CONNECT on the endpoint.
+    fn trust(&mut self, far: &str, grant: bool) {
+        let file = self.certs.join(format!("{far}.cer"));
+        self.sql(&format!(
+            "USE master;
+             CREATE LOGIN {far}Login WITH PASSWORD = 'L0gin!pass';
+             CREATE USER {far}User FOR LOGIN {far}Login;
+             CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';",
+            file.display()
+        ));
+        if grant {
+            self.sql(&format!(
+                "USE master; GRANT CONNECT ON ENDPOINT::BrokerEndpoint TO {far}Login;"
+            ));
+        }
+    }
+
+    /// Lesson 3: the broker objects and a route to the far service.
+    fn services(&mut self, db: &str, my_service: &str, far_service: &str, far_port: u16) {
+        self.sql(&format!(
+            "CREATE DATABASE {db};
+             GO
+             USE {db};
+             CREATE MESSAGE TYPE [//net/Req] VALIDATION = WELL_FORMED_XML;
+             CREATE MESSAGE TYPE [//net/Reply] VALIDATION = WELL_FORMED_XML;
+             CREATE CONTRACT [//net/C] ([//net/Req] SENT BY INITIATOR, [//net/Reply] SENT BY TARGET);
+             CREATE QUEUE dbo.Q;
+             CREATE SERVICE [{my_service}] ON QUEUE dbo.Q ([//net/C]);
+             CREATE ROUTE FarRoute WITH SERVICE_NAME = '{far_service}',
+               ADDRESS = 'TCP://127.0.0.1:{far_port}';
+             GO"
+        ));
+    }
+}
+
+/// Two instances `A` and `B` that trust each other, with services //net/Init in InitDb
+/// on A and //net/Target in TargetDb on B.
+fn pair(certs: &Path, enc_a: &str, enc_b: &str, b_grants: bool) -> (Node, Node) {
+    let mut a = node("A", certs);
+    let mut b = node("B", certs);
+    a.endpoint(enc_a);
+    b.endpoint(enc_b);
+    a.trust("B", true);
+    b.trust("A", b_grants);
+    let (pa, pb) = (a.port, b.port);
+    a.services("InitDb", "//net/Init", "//net/Target", pb);
+    b.services("TargetDb", "//net/Target", "//net/Init", pa);
+    (a, b)
+}
+
+fn send_one(a: &mut Node, body: &str) {
+    a.sql(&format!(
+        "USE InitDb;
+         DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'{body}');"
+    ));
+}
+
+fn status_like(a: &mut Node, pattern: &str) {
+    a.wait_for(
+        &format!(
+            "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE '{pattern}'"
+        ),
+        Value::Int(1),
+    );
+}
+
+#[test]
+fn a_dialog_between_two_instances() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+
+    // Ten requests on one dialog.
+    a.sql(
+        "USE InitDb;
+         DECLARE @h uniqueidentifier, @i int = 1;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         WHILE @i <= 10
+         BEGIN
+           DECLARE @b nvarchar(100) = N'<req n=\"' + CAST(@i AS nvarchar(10)) + N'\"/>';
+           SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (@b);
+           SET @i += 1;
+         END",
+    );
+    b.sql("USE TargetDb;");
+    b.wait_for("SELECT COUNT(*) FROM dbo.Q", Value::Int(10));
+    // In order, exactly once, with the initiator's identity.
+    let sink = b.sql(
+        "SELECT message_sequence_number, CAST(message_body AS xml).value('(/req/@n)[1]', 'int')
+         FROM dbo.Q ORDER BY queuing_order;
+         SELECT far_service, state_desc FROM sys.conversation_endpoints;",
+    );
+    let rows = &sink.result_sets[0].1;
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[0], Value::BigInt(i as i64));
+        assert_eq!(r[1], Value::Int(i as i32 + 1));
+    }
+    let ep = &sink.result_sets[1].1[0];
+    assert_eq!(ep[0], Value::NVarChar("//net/Init".into()));
+    assert_eq!(ep[1], Value::NVarChar("CONVERSING".into()));
+    // The sender's transmission queue is empty once the far side has them.
+    a.wait_for("SELECT COUNT(*) FROM sys.transmission_queue", Value::Int(0));
+
+    // The target receives, replies and ends its side.
+    b.sql(
+        "DECLARE @h uniqueidentifier;
+         BEGIN TRANSACTION;
+         RECEIVE TOP (1) @h = conversation_handle FROM dbo.Q;
+         RECEIVE * FROM dbo.Q WHERE conversation_handle = @h;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Reply] (N'<ok/>');
+         END CONVERSATION @h;
+         COMMIT;",
+    );
+    a.wait_for("SELECT COUNT(*) FROM dbo.Q", Value::Int(2));
+    let sink = a.sql("SELECT message_type_name FROM dbo.Q ORDER BY queuing_order;");
+    let types: Vec<Value> = sink.result_sets[0].1.iter().map(|r| r[0].clone()).collect();
+    assert_eq!(
+        types,
+        vec![
+            Value::NVarChar("//net/Reply".into()),
+            Value::NVarChar("http://schemas.microsoft.com/SQL/ServiceBroker/EndDialog".into())
+        ]
+    );
+    // The initiator ends too: its endpoint goes away once the target acknowledged.
+    a.sql(
+        "DECLARE @h uniqueidentifier;
+         RECEIVE TOP (1) @h = conversation_handle FROM dbo.Q;
+         END CONVERSATION @h;",
+    );
+    a.wait_for(
+        "SELECT COUNT(*) FROM sys.conversation_endpoints",
+        Value::Int(0),
+    );
+    a.wait_for("SELECT COUNT(*) FROM sys.transmission_queue", Value::Int(0));
+    b.wait_for(
+        "SELECT COUNT(*) FROM sys.conversation_endpoints WHERE state_desc = 'CLOSED'",
+        Value::Int(1),
+    );
+}
+
+#[test]
+fn messages_wait_while_the_far_endpoint_is_stopped() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+    b.sql("ALTER ENDPOINT BrokerEndpoint STATE = STOPPED;");
+    // Let the listener close.
+    std::thread::sleep(Duration::from_millis(500));
+    a.sql(
+        "USE InitDb;
+         DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<r/>');",
+    );
+    // Held, with the connection failure as its status.
+    a.wait_for(
+        "SELECT CASE WHEN COUNT(*) = 1 AND MAX(transmission_status) LIKE 'Connection attempt failed%'
+           THEN 1 ELSE 0 END FROM sys.transmission_queue",
+        Value::Int(1),
+    );
+    b.sql("ALTER ENDPOINT BrokerEndpoint STATE = STARTED; USE TargetDb;");
+    b.wait_for("SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    a.wait_for("SELECT COUNT(*) FROM sys.transmission_queue", Value::Int(0));
+
+    // A dialog to a contract the far service does not accept fails at the sender with the
+    // broker's error, as between databases.
+    b.sql("CREATE CONTRACT [//net/Other] ([//net/Req] SENT BY INITIATOR);");
+    a.sql(
+        "CREATE CONTRACT [//net/Other] ([//net/Req] SENT BY INITIATOR);
+         DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/Other] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<r/>');",
+    );
+    a.wait_for(
+        "SELECT COUNT(*) FROM dbo.Q WHERE message_type_name = 'http://schemas.microsoft.com/SQL/ServiceBroker/Error'",
+        Value::Int(1),
+    );
+    // ENCRYPTION = ON across instances waits with a status that says why.
+    a.sql(
+        "DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = ON;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<r/>');",
+    );
+    a.wait_for(
+        "SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE 'Dialog security%'",
+        Value::Int(1),
+    );
+
+    // DROP ENDPOINT stops networking: a new message waits; delivery inside the instance
+    // goes on.
+    b.sql("DROP ENDPOINT BrokerEndpoint;");
+    std::thread::sleep(Duration::from_millis(500));
+    a.sql(
+        "DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<late/>');",
+    );
+    a.wait_for(
+        "SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE 'Connection attempt failed%'",
+        Value::Int(1),
+    );
+    b.sql(
+        "CREATE QUEUE dbo.LocalQ; CREATE SERVICE [//net/Local] ON QUEUE dbo.LocalQ ([//net/C]);
+         DECLARE @h uniqueidentifier;
+         BEGIN DIALOG @h FROM SERVICE [//net/Target] TO SERVICE '//net/Local'
+           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<local/>');",
+    );
+    b.wait_for("SELECT COUNT(*) FROM dbo.LocalQ", Value::Int(1));
+    drop(b);
+    drop(a);
+}
+
+/// F-EP-07: the far instance has A's certificate but its login lacks CONNECT: refused,
+/// with the reason in the sender's transmission_status; after GRANT the message flows.
+#[test]
+fn a_login_without_connect_is_refused_until_granted() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", false);
+    send_one(&mut a, "<r/>");
+    status_like(&mut a, "%does not have CONNECT permission%");
+    b.sql("USE TargetDb; SELECT COUNT(*) FROM dbo.Q;");
+    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    b.sql("USE master; GRANT CONNECT ON ENDPOINT::BrokerEndpoint TO ALogin;");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    a.wait_for(
+        "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue",
+        Value::Int(0),
+    );
+}
+
+/// F-EP-09: a certificate that is not the peer's (B trusts a certificate made by some
+/// third instance under A's login) is refused; REVOKE CONNECT refuses new links too.
+#[test]
+fn a_wrong_certificate_is_refused() {
+    let certs = tempfile::tempdir().unwrap();
+    let mut a = node("A", certs.path());
+    let mut b = node("B", certs.path());
+    let mut c = node("C", certs.path());
+    a.endpoint("REQUIRED");
+    b.endpoint("REQUIRED");
+    c.endpoint("REQUIRED");
+    a.trust("B", true);
+    // B installs C's certificate where A's belongs.
+    b.sql(&format!(
+        "USE master;
+         CREATE LOGIN ALogin WITH PASSWORD = 'L0gin!pass';
+         CREATE USER AUser FOR LOGIN ALogin;
+         CREATE CERTIFICATE ACert AUTHORIZATION AUser FROM FILE = '{}';
+         GRANT CONNECT ON ENDPOINT::BrokerEndpoint TO ALogin;",
+        certs.path().join("C.cer").display()
+    ));
+    let (pa, pb) = (a.port, b.port);
+    a.services("InitDb", "//net/Init", "//net/Target", pb);
+    b.services("TargetDb", "//net/Target", "//net/Init", pa);
+    send_one(&mut a, "<r/>");
+    status_like(&mut a, "%Certificate not found%");
+    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    drop(c);
+}
+
+/// F-EP-09: ENCRYPTION = DISABLED against REQUIRED is refused with a reason; DISABLED
+/// against SUPPORTED runs without encryption (frames tagged), SUPPORTED against REQUIRED
+/// encrypted.
+#[test]
+fn encryption_is_negotiated_as_the_table_says() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "DISABLED", "REQUIRED", true);
+    send_one(&mut a, "<r/>");
+    status_like(&mut a, "%encryption required by the endpoints is incompatible%");
+    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    b.sql("USE master; ALTER ENDPOINT BrokerEndpoint FOR SERVICE_BROKER (ENCRYPTION = SUPPORTED);");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    let links = a.registry.snapshot();
+    assert!(
+        links.iter().any(|l| l.state == "ONLINE" && !l.encrypted),
+        "{links:?}"
+    );
+    drop((a, b));
+
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "SUPPORTED", "REQUIRED", true);
+    send_one(&mut a, "<r/>");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    let links = a.registry.snapshot();
+    assert!(
+        links.iter().any(|l| l.state == "ONLINE" && l.encrypted),
+        "{links:?}"
+    );
+}
+
+fn raw(port: u16) -> TcpStream {
+    // The listener opens within a poll of the endpoint's state.
+    let start = Instant::now();
+    let s = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(e) => assert!(start.elapsed() < Duration::from_secs(10), "{e}"),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s
+}
+
+/// Reads until the server closes; returns what it sent.
+fn drain(mut s: TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    out
+}
+
+/// Raw-socket attackers: garbage, a forged MESSAGE with no handshake, a forged MESSAGE
+/// after a clear OPEN, a MESSAGE in place of TLS. Each link closes; nothing lands in any
+/// queue; the genuine peer still delivers afterwards.
+#[test]
+fn raw_socket_attackers_get_nothing_into_a_queue() {
+    use sbroker_broker_wire::{Frame, Message, Open, WireKind};
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+    let forged = Frame::Message(Message {
+        conversation_id: [0x42; 16],
+        from_initiator: true,
+        sequence: 0,
+        kind: WireKind::User,
+        priority: 5,
+        lifetime: i64::MAX,
+        encryption: false,
+        from_service: "//net/Init".into(),
+        from_broker_instance: "00000000-0000-0000-0000-000000000001".into(),
+        to_service: "//net/Target".into(),
+        to_broker_instance: None,
+        contract: "//net/C".into(),
+        message_type: "//net/Req".into(),
+        body_present: true,
+        body_length: 7,
+        chunk: b"<evil/>".to_vec(),
+    })
+    .encode();
+    let open = Frame::Open(Open {
+        version_min: 1,
+        version_max: 1,
+    })
+    .encode();
+    // Garbage.
+    let mut s = raw(b.port);
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    assert!(drain(s).is_empty());
+    // A forged message as the first frame.
+    let mut s = raw(b.port);
+    s.write_all(&forged).unwrap();
+    assert!(drain(s).is_empty());
+    // OPEN, then a forged message where TLS should start.
+    let mut s = raw(b.port);
+    s.write_all(&open).unwrap();
+    s.write_all(&forged).unwrap();
+    let answer = drain(s);
+    assert!(answer.starts_with(b"SBRK"), "an ACCEPT first");
+    // A TLS client without a certificate.
+    let mut s = raw(b.port);
+    s.write_all(&open).unwrap();
+    s.write_all(&[0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0]).unwrap();
+    drain(s);
+    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    // The genuine peer is still served.
+    send_one(&mut a, "<genuine/>");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    assert_eq!(
+        b.scalar("USE TargetDb; SELECT CAST(message_body AS nvarchar(100)) FROM dbo.Q"),
+        Value::NVarChar("<genuine/>".into())
+    );
+}
+
+/// Many silent sockets (more than the inbound cap) do not keep a genuine peer out for
+/// longer than the handshake deadline.
+#[test]
+fn silent_sockets_do_not_lock_out_a_peer() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+    let silent: Vec<TcpStream> = (0..80).map(|_| raw(b.port)).collect();
+    send_one(&mut a, "<through/>");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    drop(silent);
+}
+
+/// A loopback proxy that, per connection, cuts the link or flips one byte after some
+/// bytes from the connector (then passes the rest of that connection through).
+fn proxy(to: u16, faults: Vec<(usize, bool)>) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut faults = faults.into_iter();
+        for (i, c) in l.incoming().enumerate() {
+            let Ok(c) = c else { return };
+            let Ok(s) = TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            let fault = faults.next();
+            let (c2, s2) = (c.try_clone().unwrap(), s.try_clone().unwrap());
+            std::thread::spawn(move || pipe(s2, c2, None));
+            std::thread::spawn(move || pipe(c, s, fault));
+            if i > 10_000 {
+                return;
+            }
+        }
+    });
+    port
+}
+
+fn pipe(mut from: TcpStream, mut to: TcpStream, fault: Option<(usize, bool)>) {
+    let mut buf = [0u8; 16 * 1024];
+    let mut seen = 0usize;
+    let mut fault = fault;
+    loop {
+        let n = match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if let Some((at, flip)) = fault
+            && seen + n > at
+        {
+            if flip {
+                buf[at - seen] ^= 0x01;
+                fault = None;
+            } else {
+                let _ = to.write_all(&buf[..at - seen]);
+                break;
+            }
+        }
+        seen += n;
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = from.shutdown(std::net::Shutdown::Both);
+    let _ = to.shutdown(std::net::Shutdown::Both);
+}
+
+/// Exactly once and in order through cuts and a flipped byte, on an encrypted link (TLS
+/// refuses the bad record) and on a clear, tagged one (the tag refuses the frame).
+#[test]
+fn cuts_and_corruption_lose_and_duplicate_nothing() {
+    for (enc_a, enc_b) in [("REQUIRED", "REQUIRED"), ("DISABLED", "SUPPORTED")] {
+        let certs = tempfile::tempdir().unwrap();
+        let mut a = node("A", certs.path());
+        let mut b = node("B", certs.path());
+        a.endpoint(enc_a);
+        b.endpoint(enc_b);
+        a.trust("B", true);
+        b.trust("A", true);
+        let via = proxy(
+            b.port,
+            vec![(20_000, false), (30_000, true), (50_000, false), (9_000, true)],
+        );
+        a.services("InitDb", "//net/Init", "//net/Target", via);
+        b.services("TargetDb", "//net/Target", "//net/Init", a.port);
+        a.sql(
+            "USE InitDb;
+             DECLARE @h uniqueidentifier, @i int = 0;
+             BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
+               ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+             WHILE @i < 3000
+             BEGIN
+               DECLARE @b nvarchar(100) = N'<m n=\"' + CAST(@i AS nvarchar(10)) + N'\"/>';
+               SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (@b);
+               SET @i += 1;
+             END",
+        );
+        b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(3000));
+        let ok = b.scalar(
+            "USE TargetDb;
+             SELECT CASE WHEN COUNT(*) = 3000 AND COUNT(DISTINCT message_sequence_number) = 3000
+               AND SUM(CASE WHEN CAST(message_body AS xml).value('(/m/@n)[1]', 'int') = message_sequence_number
+                   THEN 1 ELSE 0 END) = 3000
+             THEN 1 ELSE 0 END FROM dbo.Q",
+        );
+        assert_eq!(ok, Value::Int(1), "{enc_a}/{enc_b}");
+        // Four links were broken on purpose; a fifth carried the rest.
+        assert!(a.registry.opened_total() >= 5, "{enc_a}/{enc_b}");
+        a.wait_for(
+            "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue",
+            Value::Int(0),
+        );
+    }
+}
