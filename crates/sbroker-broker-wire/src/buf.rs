@@ -27,7 +27,10 @@ impl<'a> Reader<'a> {
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8]> {
         let end = self.pos.checked_add(n).ok_or(WireError::Truncated(what))?;
-        let s = self.buf.get(self.pos..end).ok_or(WireError::Truncated(what))?;
+        let s = self
+            .buf
+            .get(self.pos..end)
+            .ok_or(WireError::Truncated(what))?;
         self.pos = end;
         Ok(s)
     }
@@ -115,7 +118,10 @@ impl<'a> Reader<'a> {
         if self.remaining() == 0 {
             Ok(())
         } else {
-            Err(malformed(what, format!("{} trailing bytes", self.remaining())))
+            Err(malformed(
+                what,
+                format!("{} trailing bytes", self.remaining()),
+            ))
         }
     }
 }

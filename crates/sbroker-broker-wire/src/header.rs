@@ -60,7 +60,11 @@ pub fn write(out: &mut Vec<u8>, kind: u8, payload: &[u8]) {
 /// version, flags and the length limit. The magic is checked first so that a stranger's
 /// bytes are refused after at most four of them.
 pub fn read(b: &[u8], payload_bytes_max: u32) -> Result<Header> {
-    let byte = |i: usize| b.get(i).copied().ok_or(WireError::Truncated("frame header"));
+    let byte = |i: usize| {
+        b.get(i)
+            .copied()
+            .ok_or(WireError::Truncated("frame header"))
+    };
     let magic = [byte(0)?, byte(1)?, byte(2)?, byte(3)?];
     if magic != MAGIC {
         return Err(WireError::BadMagic(magic));

@@ -180,7 +180,11 @@ pub(crate) mod tests {
         assert_eq!(used, bytes.len());
         for cut in [0, 1, 4, HEADER_BYTES - 1, HEADER_BYTES, bytes.len() - 1] {
             if cut < bytes.len() {
-                assert_eq!(decode(&bytes[..cut], &Limits::default()), Ok(None), "cut {cut}");
+                assert_eq!(
+                    decode(&bytes[..cut], &Limits::default()),
+                    Ok(None),
+                    "cut {cut}"
+                );
             }
         }
     }

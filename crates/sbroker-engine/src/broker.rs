@@ -1903,7 +1903,7 @@ pub(crate) fn outbound(
                     seq: row.sequence,
                     lifetime: ep.lifetime,
                     encryption: ep.encryption,
-                    priority: u8::try_from(ep.priority.clamp(1, 10)).unwrap_or(5),
+                    priority: ep.priority.clamp(1, 10),
                 },
             });
         }
@@ -2022,7 +2022,9 @@ pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMes
                 return out_of_order(m.seq, ep.receive_seq);
             }
             if !guid_text_eq(
-                ep.far_broker_instance.as_deref().unwrap_or(&m.from_broker_instance),
+                ep.far_broker_instance
+                    .as_deref()
+                    .unwrap_or(&m.from_broker_instance),
                 &m.from_broker_instance,
             ) {
                 return rejected(

@@ -37,8 +37,8 @@ mod broker;
 mod catalog;
 mod instance;
 mod receive;
-mod remote;
 pub mod records;
+mod remote;
 pub mod security;
 pub mod state;
 mod txn;
@@ -51,7 +51,6 @@ pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
 pub use applock::{AppLockMode, AppLockOwner};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
 pub use broker::{Outbound, RemoteMessage, Verdict};
-pub use remote::{BrokerEndpoint, EndpointIdentity};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,
     OwnedClass, PriorityArgs, QueueOptions, RouteOptions, SentBy, USER_ID_MIN,
@@ -62,6 +61,7 @@ pub use instance::{
 };
 pub use receive::{QueueName, QueueRow, Receive, ReceiveFilter, Wait, queue_rows, resolve_queue};
 pub use records::{EndpointState, Ts, Validation};
+pub use remote::{BrokerEndpoint, EndpointIdentity};
 pub use sbroker_types::ServerError;
 pub use uuid::Uuid;
 

@@ -93,7 +93,7 @@ enum Mode {
     /// Inside TLS.
     Tls,
     /// TLS closed after authentication; frames with tags.
-    Tagged(Mac),
+    Tagged(Box<Mac>),
 }
 
 /// A link's stream.
@@ -183,7 +183,9 @@ impl Channel {
             Err(e)
                 if matches!(
                     e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    io::ErrorKind::WouldBlock
+                        | io::ErrorKind::TimedOut
+                        | io::ErrorKind::Interrupted
                 ) =>
             {
                 Ok(false)
@@ -293,7 +295,9 @@ impl Channel {
         self.flush_tls()?;
         while !self.peer_closed_tls {
             if !self.plain_in.is_empty() {
-                return Err(LinkError::Protocol("a frame before the switch to clear".into()));
+                return Err(LinkError::Protocol(
+                    "a frame before the switch to clear".into(),
+                ));
             }
             if !self.fill(deadline)? && Instant::now() >= deadline {
                 return Err(LinkError::Timeout("switch to a clear link"));
@@ -301,14 +305,16 @@ impl Channel {
             self.pump_tls()?;
         }
         if !self.plain_in.is_empty() {
-            return Err(LinkError::Protocol("a frame before the switch to clear".into()));
+            return Err(LinkError::Protocol(
+                "a frame before the switch to clear".into(),
+            ));
         }
-        self.mode = Mode::Tagged(Mac {
+        self.mode = Mode::Tagged(Box::new(Mac {
             send: hmac::Key::new(hmac::HMAC_SHA256, send),
             recv: hmac::Key::new(hmac::HMAC_SHA256, recv),
             sent: 0,
             received: 0,
-        });
+        }));
         Ok(())
     }
 

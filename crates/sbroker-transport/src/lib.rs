@@ -163,7 +163,10 @@ fn listen(l: Box<dyn Listener>, instance: Instance, stop: Arc<AtomicBool>, reg: 
             Ok(Some(conn)) => {
                 if reg.inbound_count() >= limits::INBOUND_LINKS_MAX {
                     // Refused before a byte is read: the cap holds against floods.
-                    log(&format!("refused a link from {}: too many links", conn.peer()));
+                    log(&format!(
+                        "refused a link from {}: too many links",
+                        conn.peer()
+                    ));
                     conn.close();
                     continue;
                 }

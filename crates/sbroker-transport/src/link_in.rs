@@ -36,7 +36,8 @@ pub fn serve(
 ) {
     let mut chan = Channel::new(conn);
     let peer = chan.peer();
-    let result = handshake(&mut chan, instance, &link).and_then(|_| receive(&mut chan, instance, stop, &link));
+    let result = handshake(&mut chan, instance, &link)
+        .and_then(|_| receive(&mut chan, instance, stop, &link));
     match result {
         Ok(()) => {}
         Err(e) => {
@@ -62,7 +63,12 @@ fn handshake(chan: &mut Channel, instance: &Instance, link: &LinkHandle) -> Resu
     let deadline = Instant::now() + limits::HANDSHAKE_TIMEOUT;
     let open = match chan.expect(deadline, "OPEN")? {
         Frame::Open(o) => o,
-        other => return Err(LinkError::Protocol(format!("{:?} before OPEN", other.kind()))),
+        other => {
+            return Err(LinkError::Protocol(format!(
+                "{:?} before OPEN",
+                other.kind()
+            )));
+        }
     };
     if !(open.version_min..=open.version_max).contains(&PROTOCOL_VERSION) {
         return Err(refuse(
@@ -75,7 +81,11 @@ fn handshake(chan: &mut Channel, instance: &Instance, link: &LinkHandle) -> Resu
         ));
     }
     let Some(endpoint) = instance.broker_endpoint_config() else {
-        return Err(refuse(chan, 9666, "The Service Broker endpoint does not exist."));
+        return Err(refuse(
+            chan,
+            9666,
+            "The Service Broker endpoint does not exist.",
+        ));
     };
     if endpoint.state == 2 {
         return Err(refuse(
@@ -176,9 +186,9 @@ fn receive(
                 }
                 Frame::Fragment(f) => {
                     let key = (f.conversation_id, f.from_initiator, f.sequence);
-                    let p = partial.get_mut(&key).ok_or_else(|| {
-                        LinkError::Protocol("a fragment of no message".into())
-                    })?;
+                    let p = partial
+                        .get_mut(&key)
+                        .ok_or_else(|| LinkError::Protocol("a fragment of no message".into()))?;
                     if f.offset as usize != p.body.len()
                         || p.body.len() + f.chunk.len() > p.head.body_length as usize
                     {

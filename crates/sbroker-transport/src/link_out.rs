@@ -144,13 +144,15 @@ fn connect(
     let cert = chan
         .peer_certificate()
         .ok_or_else(|| LinkError::Tls("the peer presented no certificate".into()))?;
-    let login = instance.authorize_peer_certificate(&cert).map_err(|reason| {
-        let _ = chan.send(&[Frame::Error(sbroker_broker_wire::ErrorFrame {
-            code: 28034,
-            text: "The connecting instance refused this endpoint's certificate.".into(),
-        })]);
-        LinkError::Refused(format!("{reason} (the far endpoint's certificate)"))
-    })?;
+    let login = instance
+        .authorize_peer_certificate(&cert)
+        .map_err(|reason| {
+            let _ = chan.send(&[Frame::Error(sbroker_broker_wire::ErrorFrame {
+                code: 28034,
+                text: "The connecting instance refused this endpoint's certificate.".into(),
+            })]);
+            LinkError::Refused(format!("{reason} (the far endpoint's certificate)"))
+        })?;
     let ours = local_handshake(&endpoint);
     chan.send(&[Frame::Handshake(ours.clone())])?;
     let theirs = match chan.expect(deadline, "HANDSHAKE")? {
@@ -309,10 +311,8 @@ fn apply_ack(
             }
         }
     }
-    let failed_refs: Vec<(&Outbound, Option<i32>, &str)> = failed
-        .iter()
-        .map(|(o, c, t)| (o, *c, t.as_str()))
-        .collect();
+    let failed_refs: Vec<(&Outbound, Option<i32>, &str)> =
+        failed.iter().map(|(o, c, t)| (o, *c, t.as_str())).collect();
     if let Err(e) = instance.remote_failed_batch(&failed_refs) {
         log(&format!("cannot record refusals: {}", e.message));
     }

@@ -70,9 +70,10 @@ impl Listener for TcpListen {
 
 impl Network for TcpNetwork {
     fn connect(&self, host_port: &str, timeout: Duration) -> io::Result<Box<dyn Conn>> {
-        let addr = host_port.to_socket_addrs()?.next().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::NotFound, "address does not resolve")
-        })?;
+        let addr = host_port
+            .to_socket_addrs()?
+            .next()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "address does not resolve"))?;
         let s = TcpStream::connect_timeout(&addr, timeout)?;
         let _ = s.set_nodelay(true);
         Ok(Box::new(s))

@@ -349,7 +349,10 @@ fn a_login_without_connect_is_refused_until_granted() {
     send_one(&mut a, "<r/>");
     status_like(&mut a, "%does not have CONNECT permission%");
     b.sql("USE TargetDb; SELECT COUNT(*) FROM dbo.Q;");
-    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    assert_eq!(
+        b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"),
+        Value::Int(0)
+    );
     b.sql("USE master; GRANT CONNECT ON ENDPOINT::BrokerEndpoint TO ALogin;");
     b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
     a.wait_for(
@@ -384,7 +387,10 @@ fn a_wrong_certificate_is_refused() {
     b.services("TargetDb", "//net/Target", "//net/Init", pa);
     send_one(&mut a, "<r/>");
     status_like(&mut a, "%Certificate not found%");
-    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    assert_eq!(
+        b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"),
+        Value::Int(0)
+    );
     drop(c);
 }
 
@@ -396,8 +402,14 @@ fn encryption_is_negotiated_as_the_table_says() {
     let certs = tempfile::tempdir().unwrap();
     let (mut a, mut b) = pair(certs.path(), "DISABLED", "REQUIRED", true);
     send_one(&mut a, "<r/>");
-    status_like(&mut a, "%encryption required by the endpoints is incompatible%");
-    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    status_like(
+        &mut a,
+        "%encryption required by the endpoints is incompatible%",
+    );
+    assert_eq!(
+        b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"),
+        Value::Int(0)
+    );
     b.sql("USE master; ALTER ENDPOINT BrokerEndpoint FOR SERVICE_BROKER (ENCRYPTION = SUPPORTED);");
     b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
     let links = a.registry.snapshot();
@@ -494,9 +506,13 @@ fn raw_socket_attackers_get_nothing_into_a_queue() {
     // A TLS client without a certificate.
     let mut s = raw(b.port);
     s.write_all(&open).unwrap();
-    s.write_all(&[0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0]).unwrap();
+    s.write_all(&[0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0])
+        .unwrap();
     drain(s);
-    assert_eq!(b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"), Value::Int(0));
+    assert_eq!(
+        b.scalar("USE TargetDb; SELECT COUNT(*) FROM dbo.Q"),
+        Value::Int(0)
+    );
     // The genuine peer is still served.
     send_one(&mut a, "<genuine/>");
     b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
@@ -585,7 +601,12 @@ fn cuts_and_corruption_lose_and_duplicate_nothing() {
         b.trust("A", true);
         let via = proxy(
             b.port,
-            vec![(20_000, false), (30_000, true), (50_000, false), (9_000, true)],
+            vec![
+                (20_000, false),
+                (30_000, true),
+                (50_000, false),
+                (9_000, true),
+            ],
         );
         a.services("InitDb", "//net/Init", "//net/Target", via);
         b.services("TargetDb", "//net/Target", "//net/Init", a.port);

@@ -325,15 +325,12 @@ fn messages_between_instances_survive_kill_9_of_the_target() {
     let a = serve(&dir.path().join("a"), &[], &[]);
     let b_data = dir.path().join("b");
     let b = serve(&b_data, &[], &[]);
-    let setup = |addr: &str, port: u16, db: &str, me: &str, far: &str, far_port: u16| {
-        let script = format!(
-            "CREATE ENDPOINT ep STATE = STARTED AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))\n\
-             FOR SERVICE_BROKER (AUTHENTICATION = WINDOWS);\nGO\n\
-             CREATE DATABASE {db};\nGO\nUSE {db};\n\
-             CREATE QUEUE dbo.q; CREATE SERVICE [{me}] ON QUEUE dbo.q ([DEFAULT]);\n\
-             CREATE ROUTE r WITH SERVICE_NAME = '{far}', ADDRESS = 'TCP://127.0.0.1:{far_port}';\nGO\n"
-        );
-        let out = sql(addr, &[], Some(&script));
+    // Transport security as in the between-instances tutorial: each endpoint proves its
+    // certificate; each side installs the other's under a login with CONNECT.
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).expect("certs dir");
+    let run = |addr: &str, script: &str| {
+        let out = sql(addr, &[], Some(script));
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -341,8 +338,47 @@ fn messages_between_instances_survive_kill_9_of_the_target() {
             String::from_utf8_lossy(&out.stdout)
         );
     };
-    setup(&a.addr, pa, "da", "//k/A", "//k/B", pb);
-    setup(&b.addr, pb, "db", "//k/B", "//k/A", pa);
+    let setup = |addr: &str, port: u16, me: &str| {
+        run(
+            addr,
+            &format!(
+                "USE master;\nCREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M4ster!key';\n\
+                 CREATE CERTIFICATE {me}Cert WITH SUBJECT = '{me}', EXPIRY_DATE = '20991231';\n\
+                 BACKUP CERTIFICATE {me}Cert TO FILE = '{}';\n\
+                 CREATE ENDPOINT ep STATE = STARTED AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))\n\
+                 FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {me}Cert);\nGO\n",
+                certs.join(format!("{me}.cer")).display()
+            ),
+        );
+    };
+    let trust = |addr: &str, far: &str| {
+        run(
+            addr,
+            &format!(
+                "USE master;\nCREATE LOGIN {far}Login WITH PASSWORD = 'L0gin!pass';\n\
+                 CREATE USER {far}User FOR LOGIN {far}Login;\n\
+                 CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';\n\
+                 GRANT CONNECT ON ENDPOINT::ep TO {far}Login;\nGO\n",
+                certs.join(format!("{far}.cer")).display()
+            ),
+        );
+    };
+    let services = |addr: &str, db: &str, me: &str, far: &str, far_port: u16| {
+        run(
+            addr,
+            &format!(
+                "CREATE DATABASE {db};\nGO\nUSE {db};\n\
+                 CREATE QUEUE dbo.q; CREATE SERVICE [{me}] ON QUEUE dbo.q ([DEFAULT]);\n\
+                 CREATE ROUTE r WITH SERVICE_NAME = '{far}', ADDRESS = 'TCP://127.0.0.1:{far_port}';\nGO\n"
+            ),
+        );
+    };
+    setup(&a.addr, pa, "A");
+    setup(&b.addr, pb, "B");
+    trust(&a.addr, "B");
+    trust(&b.addr, "A");
+    services(&a.addr, "da", "//k/A", "//k/B", pb);
+    services(&b.addr, "db", "//k/B", "//k/A", pa);
     // A backlog first (the target's endpoint stopped), so the stream is long enough to
     // kill the target in the middle of it.
     let out = sql(

@@ -66,7 +66,10 @@ pub struct Ack {
 fn count(r: &mut Reader<'_>, what: &'static str, entry_bytes_min: usize) -> Result<usize> {
     let n = r.u32(what)?;
     if n > ACK_ENTRIES_MAX {
-        return Err(malformed(what, format!("{n} entries, limit {ACK_ENTRIES_MAX}")));
+        return Err(malformed(
+            what,
+            format!("{n} entries, limit {ACK_ENTRIES_MAX}"),
+        ));
     }
     let n = n as usize;
     // Refuse a count the payload cannot hold before reserving room for it.
