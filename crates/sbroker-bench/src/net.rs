@@ -1,0 +1,169 @@
+//! W6: W1's workload from one instance to another over the broker transport, TLS on
+//! (both endpoints ENCRYPTION = REQUIRED, certificate authentication as in the
+//! between-instances tutorial). Both instances run in this process on 127.0.0.1 ports, each
+//! with its own data directory, transport and fsyncs; producers SEND on instance A, and
+//! consumers RECEIVE on instance B. The rate counts messages received at B; latency is from
+//! the SEND to the RECEIVE that got it (one clock, one process).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use sbroker_engine::{Instance, QueueName, Receive, ReceiveFilter, ServerError, Wait};
+use sbroker_exec::{CollectSink, Executor};
+
+use crate::{
+    BenchOptions, BenchResult, CONSUMERS, CONTRACT, DB, Flow, INIT_Q, INIT_SVC, PRODUCERS,
+    RECEIVE_TOP, REQ, TARGET_Q, TARGET_SVC, Workload, body, dialog, session,
+};
+
+fn port() -> Result<u16, ServerError> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| ServerError::new(50000, format!("no free port: {e}")))
+}
+
+fn script(inst: &Instance, text: &str) -> Result<(), ServerError> {
+    let mut sink = CollectSink::default();
+    Executor::new(inst).execute_script(text, &mut sink);
+    match sink.errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// One side: endpoint with its certificate (exported to `certs`), the database, and a
+/// route for the far service.
+fn side(
+    dir: &Path,
+    certs: &Path,
+    me: &str,
+    my_port: u16,
+    (my_queue, my_service, contract): (&str, &str, &str),
+    (far_service, far_port): (&str, u16),
+) -> Result<Instance, ServerError> {
+    let inst = Instance::open(dir)?;
+    script(
+        &inst,
+        &format!(
+            "USE master;
+             CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'B3nch!key';
+             CREATE CERTIFICATE {me}Cert WITH SUBJECT = '{me}', EXPIRY_DATE = '20991231';
+             BACKUP CERTIFICATE {me}Cert TO FILE = '{cert}';
+             CREATE ENDPOINT BenchEndpoint STATE = STARTED
+               AS TCP (LISTENER_PORT = {my_port}, LISTENER_IP = (127.0.0.1))
+               FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {me}Cert, ENCRYPTION = REQUIRED);
+             GO
+             CREATE DATABASE {DB};
+             GO
+             USE {DB};
+             CREATE MESSAGE TYPE [{REQ}];
+             CREATE CONTRACT [{CONTRACT}] ([{REQ}] SENT BY INITIATOR);
+             CREATE QUEUE dbo.{my_queue};
+             CREATE SERVICE [{my_service}] ON QUEUE dbo.{my_queue} ({contract});
+             CREATE ROUTE Far WITH SERVICE_NAME = '{far_service}', ADDRESS = 'TCP://127.0.0.1:{far_port}';",
+            cert = certs.join(format!("{me}.cer")).display(),
+        ),
+    )?;
+    Ok(inst)
+}
+
+fn trust(inst: &Instance, certs: &Path, far: &str) -> Result<(), ServerError> {
+    script(
+        inst,
+        &format!(
+            "USE master;
+             CREATE LOGIN {far}Login WITH PASSWORD = 'B3nch!login';
+             CREATE USER {far}User FOR LOGIN {far}Login;
+             CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';
+             GRANT CONNECT ON ENDPOINT::BenchEndpoint TO {far}Login;",
+            certs.join(format!("{far}.cer")).display()
+        ),
+    )
+}
+
+/// Runs W6.
+pub(crate) fn one_way_net(opts: &BenchOptions, dir: &Path) -> Result<BenchResult, ServerError> {
+    let certs = dir.join("certs");
+    std::fs::create_dir_all(&certs)
+        .map_err(|e| ServerError::new(50000, format!("cannot create {}: {e}", certs.display())))?;
+    let (pa, pb) = (port()?, port()?);
+    let a = side(
+        &dir.join("a"),
+        &certs,
+        "A",
+        pa,
+        (INIT_Q, INIT_SVC, ""),
+        (TARGET_SVC, pb),
+    )?;
+    let contract = format!("[{CONTRACT}]");
+    let b = side(
+        &dir.join("b"),
+        &certs,
+        "B",
+        pb,
+        (TARGET_Q, TARGET_SVC, &contract),
+        (INIT_SVC, pa),
+    )?;
+    trust(&a, &certs, "B")?;
+    trust(&b, &certs, "A")?;
+    let shutdown = Arc::new(AtomicBool::new(false));
+    for inst in [&a, &b] {
+        let (i, s) = (inst.clone(), Arc::clone(&shutdown));
+        std::thread::spawn(move || sbroker_transport::run(i, s));
+    }
+    let before = b.store_stats();
+    let flow = Flow::new();
+    let base = flow.base;
+    let mut producers = Vec::new();
+    for _ in 0..PRODUCERS {
+        let mut s = session(&a)?;
+        let h = dialog(&mut s)?;
+        let flow = flow.clone();
+        producers.push(std::thread::spawn(
+            move || -> Result<Vec<u64>, ServerError> {
+                while !flow.stop.load(Ordering::Relaxed) {
+                    s.begin_transaction()?;
+                    s.send(&[h], Some(REQ), Some(body(base, 100)))?;
+                    s.commit()?;
+                    flow.produced.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Vec::new())
+            },
+        ));
+    }
+    let mut consumers = Vec::new();
+    for _ in 0..CONSUMERS {
+        let mut s = session(&b)?;
+        let flow = flow.clone();
+        consumers.push(std::thread::spawn(
+            move || -> Result<Vec<u64>, ServerError> {
+                let args = Receive {
+                    queue: QueueName::new(TARGET_Q),
+                    top: Some(RECEIVE_TOP),
+                    filter: ReceiveFilter::None,
+                    wait: Wait::For(Duration::from_millis(50)),
+                };
+                let mut lat = Vec::new();
+                let mut stopped_at: Option<Instant> = None;
+                while !flow.drained(&mut stopped_at)? {
+                    s.begin_transaction()?;
+                    let rows = s.receive(&args)?;
+                    s.commit()?;
+                    if !rows.is_empty() {
+                        flow.received(rows.iter().map(|r| r.message_body.as_deref()), &mut lat);
+                    }
+                }
+                Ok(lat)
+            },
+        ));
+    }
+    let r = flow.finish(opts, Workload::W6, &b, before, producers, consumers);
+    shutdown.store(true, Ordering::SeqCst);
+    // Let the transports see the flag before the data directories go.
+    std::thread::sleep(Duration::from_millis(300));
+    r
+}
