@@ -63,7 +63,7 @@ fn side(
              CREATE MESSAGE TYPE [{REQ}];
              CREATE CONTRACT [{CONTRACT}] ([{REQ}] SENT BY INITIATOR);
              CREATE QUEUE dbo.{my_queue};
-             CREATE SERVICE [{my_service}] ON QUEUE dbo.{my_queue} ({contract});
+             CREATE SERVICE [{my_service}] ON QUEUE dbo.{my_queue} {contract};
              CREATE ROUTE Far WITH SERVICE_NAME = '{far_service}', ADDRESS = 'TCP://127.0.0.1:{far_port}';",
             cert = certs.join(format!("{me}.cer")).display(),
         ),
@@ -99,7 +99,7 @@ pub(crate) fn one_way_net(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
         (INIT_Q, INIT_SVC, ""),
         (TARGET_SVC, pb),
     )?;
-    let contract = format!("[{CONTRACT}]");
+    let contract = format!("([{CONTRACT}])");
     let b = side(
         &dir.join("b"),
         &certs,
