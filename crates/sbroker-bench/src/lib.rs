@@ -542,22 +542,17 @@ impl Flow {
     }
 }
 
-/// W1, W2, W4: producers send `batch` messages of `size` bytes per transaction for the
-/// configured duration; consumers drain; rate = messages / (first send … last receive).
-fn one_way(
-    opts: &BenchOptions,
-    w: Workload,
-    dir: &Path,
+/// The producers of a one-way workload: each on its own dialog from the initiator service,
+/// `batch` messages of `size` bytes per transaction, until the flow stops.
+pub(crate) fn producers(
+    inst: &Instance,
+    flow: &Flow,
     batch: usize,
     size: usize,
-) -> Result<BenchResult, ServerError> {
-    let inst = setup(dir)?;
-    let before = inst.store_stats();
-    let flow = Flow::new();
-    let base = flow.base;
+) -> Result<Vec<Worker>, ServerError> {
     let mut producers = Vec::new();
     for _ in 0..PRODUCERS {
-        let mut s = session(&inst)?;
+        let mut s = session(inst)?;
         let h = dialog(&mut s)?;
         let flow = flow.clone();
         producers.push(std::thread::spawn(
@@ -565,7 +560,7 @@ fn one_way(
                 while !flow.stop.load(Ordering::Relaxed) {
                     s.begin_transaction()?;
                     for _ in 0..batch {
-                        s.send(&[h], Some(REQ), Some(body(base, size)))?;
+                        s.send(&[h], Some(REQ), Some(body(flow.base, size)))?;
                     }
                     s.commit()?;
                     flow.produced.fetch_add(batch as u64, Ordering::Relaxed);
@@ -574,9 +569,15 @@ fn one_way(
             },
         ));
     }
+    Ok(producers)
+}
+
+/// The consumers of a one-way workload: RECEIVE TOP (100) from the target queue of `inst`
+/// until the flow is drained; each returns its latencies.
+pub(crate) fn consumers(inst: &Instance, flow: &Flow) -> Result<Vec<Worker>, ServerError> {
     let mut consumers = Vec::new();
     for _ in 0..CONSUMERS {
-        let mut s = session(&inst)?;
+        let mut s = session(inst)?;
         let flow = flow.clone();
         consumers.push(std::thread::spawn(
             move || -> Result<Vec<u64>, ServerError> {
@@ -600,6 +601,23 @@ fn one_way(
             },
         ));
     }
+    Ok(consumers)
+}
+
+/// W1, W2, W4: producers send `batch` messages of `size` bytes per transaction for the
+/// configured duration; consumers drain; rate = messages / (first send … last receive).
+fn one_way(
+    opts: &BenchOptions,
+    w: Workload,
+    dir: &Path,
+    batch: usize,
+    size: usize,
+) -> Result<BenchResult, ServerError> {
+    let inst = setup(dir)?;
+    let before = inst.store_stats();
+    let flow = Flow::new();
+    let producers = producers(&inst, &flow, batch, size)?;
+    let consumers = consumers(&inst, &flow)?;
     flow.finish(opts, w, &inst, before, producers, consumers)
 }
 

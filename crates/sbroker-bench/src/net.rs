@@ -9,14 +9,14 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use sbroker_engine::{Instance, QueueName, Receive, ReceiveFilter, ServerError, Wait};
+use sbroker_engine::{Instance, ServerError};
 use sbroker_exec::{CollectSink, Executor};
 
 use crate::{
-    BenchOptions, BenchResult, CONSUMERS, CONTRACT, DB, Flow, INIT_Q, INIT_SVC, PRODUCERS,
-    RECEIVE_TOP, REQ, TARGET_Q, TARGET_SVC, Workload, body, dialog, session,
+    BenchOptions, BenchResult, CONTRACT, DB, Flow, INIT_Q, INIT_SVC, REQ, TARGET_Q, TARGET_SVC,
+    Workload,
 };
 
 fn port() -> Result<u16, ServerError> {
@@ -117,50 +117,8 @@ pub(crate) fn one_way_net(opts: &BenchOptions, dir: &Path) -> Result<BenchResult
     }
     let before = b.store_stats();
     let flow = Flow::new();
-    let base = flow.base;
-    let mut producers = Vec::new();
-    for _ in 0..PRODUCERS {
-        let mut s = session(&a)?;
-        let h = dialog(&mut s)?;
-        let flow = flow.clone();
-        producers.push(std::thread::spawn(
-            move || -> Result<Vec<u64>, ServerError> {
-                while !flow.stop.load(Ordering::Relaxed) {
-                    s.begin_transaction()?;
-                    s.send(&[h], Some(REQ), Some(body(base, 100)))?;
-                    s.commit()?;
-                    flow.produced.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(Vec::new())
-            },
-        ));
-    }
-    let mut consumers = Vec::new();
-    for _ in 0..CONSUMERS {
-        let mut s = session(&b)?;
-        let flow = flow.clone();
-        consumers.push(std::thread::spawn(
-            move || -> Result<Vec<u64>, ServerError> {
-                let args = Receive {
-                    queue: QueueName::new(TARGET_Q),
-                    top: Some(RECEIVE_TOP),
-                    filter: ReceiveFilter::None,
-                    wait: Wait::For(Duration::from_millis(50)),
-                };
-                let mut lat = Vec::new();
-                let mut stopped_at: Option<Instant> = None;
-                while !flow.drained(&mut stopped_at)? {
-                    s.begin_transaction()?;
-                    let rows = s.receive(&args)?;
-                    s.commit()?;
-                    if !rows.is_empty() {
-                        flow.received(rows.iter().map(|r| r.message_body.as_deref()), &mut lat);
-                    }
-                }
-                Ok(lat)
-            },
-        ));
-    }
+    let producers = crate::producers(&a, &flow, 1, 100)?;
+    let consumers = crate::consumers(&b, &flow)?;
     let r = flow.finish(opts, Workload::W6, &b, before, producers, consumers);
     shutdown.store(true, Ordering::SeqCst);
     // Let the transports see the flag before the data directories go.

@@ -32,9 +32,6 @@ pub struct BrokerEndpoint {
     pub encryption: u8,
     /// MESSAGE_FORWARDING.
     pub forwarding: bool,
-    /// The identity the endpoint proves: its certificate and private key, or why it has
-    /// none (no certificate in AUTHENTICATION, no private key, master key missing, expired).
-    pub identity: Result<EndpointIdentity, String>,
     /// This instance's id on the wire (master's service_broker_guid).
     pub instance_id: Uuid,
 }
@@ -74,20 +71,35 @@ impl BrokerEndpoint {
 }
 
 impl Instance {
-    /// The SERVICE_BROKER endpoint of the instance, if one exists.
-    pub fn broker_endpoint_config(&self) -> Option<BrokerEndpoint> {
+    /// The identity the SERVICE_BROKER endpoint proves in a link's handshake: its
+    /// certificate and clear private key, or why it has none (Windows authentication only,
+    /// no certificate, no private key, master key missing, outside its dates). Opens the
+    /// private key, so it is called per handshake, not per poll.
+    pub fn broker_endpoint_identity(&self) -> Result<EndpointIdentity, String> {
         let now = self.inner.clock.now();
         let st = self.inner.state.lock();
-        let master = st.db(MASTER_DB)?;
-        let e = master.sec.endpoints.values().find(|e| e.kind == 3)?.clone();
-        let identity = match e.certificate_id.and_then(|id| master.sec.certificates.get(&id)) {
+        let master = st.db(MASTER_DB).ok_or("master is missing")?;
+        let e = master
+            .sec
+            .endpoints
+            .values()
+            .find(|e| e.kind == 3)
+            .ok_or("The Service Broker endpoint does not exist.")?;
+        match e.certificate_id.and_then(|id| master.sec.certificates.get(&id)) {
             None if e.auth < 4 => Err(
                 "The endpoint uses Windows authentication, which sbroker does not provide: use AUTHENTICATION = CERTIFICATE."
                     .to_string(),
             ),
             None => Err("The endpoint's certificate does not exist.".to_string()),
             Some(c) => endpoint_identity(&st, c, now),
-        };
+        }
+    }
+
+    /// The SERVICE_BROKER endpoint of the instance, if one exists.
+    pub fn broker_endpoint_config(&self) -> Option<BrokerEndpoint> {
+        let st = self.inner.state.lock();
+        let master = st.db(MASTER_DB)?;
+        let e = master.sec.endpoints.values().find(|e| e.kind == 3)?.clone();
         Some(BrokerEndpoint {
             name: e.name.clone(),
             state: e.state,
@@ -96,7 +108,6 @@ impl Instance {
             auth: e.auth,
             encryption: e.encryption,
             forwarding: e.forwarding,
-            identity,
             instance_id: master.rec.broker_guid,
         })
     }

@@ -94,9 +94,9 @@ fn handshake(chan: &mut Channel, instance: &Instance, link: &LinkHandle) -> Resu
             "The Service Broker endpoint is DISABLED and refuses connections.",
         ));
     }
-    let identity = match &endpoint.identity {
-        Ok(i) => i.clone(),
-        Err(reason) => return Err(refuse(chan, 0, reason)),
+    let identity = match instance.broker_endpoint_identity() {
+        Ok(i) => i,
+        Err(reason) => return Err(refuse(chan, 0, &reason)),
     };
     chan.send(&[Frame::Accept(Accept {
         version: PROTOCOL_VERSION,
@@ -151,7 +151,9 @@ fn receive(
             // The endpoint stopped: take nothing more; the sender keeps what it sent.
             return Ok(());
         }
-        let mut batch: Vec<(u64, RemoteMessage)> = Vec::new();
+        // Ordinals and messages side by side: the messages go to the engine as one slice.
+        let mut ordinals: Vec<u64> = Vec::new();
+        let mut batch: Vec<RemoteMessage> = Vec::new();
         // Wait for one frame (checking the stop flag now and then), then take every
         // frame that is already here, up to a batch.
         let first = chan.recv(Instant::now() + limits::POLL)?;
@@ -169,7 +171,8 @@ fn receive(
                     let complete = m.chunk.len() == m.body_length as usize;
                     if complete {
                         let body = m.body_present.then(|| m.chunk.clone());
-                        batch.push((ordinal, convert::remote_message(m, body)));
+                        ordinals.push(ordinal);
+                        batch.push(convert::remote_message(m, body));
                         ordinal += 1;
                     } else {
                         partial_bytes += m.body_length as usize;
@@ -199,7 +202,8 @@ fn receive(
                         && let Some(p) = partial.remove(&key)
                     {
                         partial_bytes -= p.head.body_length as usize;
-                        batch.push((ordinal, convert::remote_message(p.head, Some(p.body))));
+                        ordinals.push(ordinal);
+                        batch.push(convert::remote_message(p.head, Some(p.body)));
                         ordinal += 1;
                     }
                 }
@@ -226,9 +230,8 @@ fn receive(
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let messages: Vec<RemoteMessage> = batch.iter().map(|(_, m)| m.clone()).collect();
-        let verdicts = instance.accept_remote_batch(&messages);
-        let ack = ack_of(&batch, &verdicts);
+        let verdicts = instance.accept_remote_batch(&batch);
+        let ack = ack_of(&ordinals, &batch, &verdicts);
         link.count_received(batch.len() as u64, chan.bytes_received, chan.bytes_sent);
         chan.send(&[Frame::Ack(ack)])?;
     }
@@ -236,10 +239,10 @@ fn receive(
 
 /// One ACK for a batch: the highest accepted sequence per conversation direction, and a
 /// refusal per message not taken.
-fn ack_of(batch: &[(u64, RemoteMessage)], verdicts: &[Verdict]) -> Ack {
+fn ack_of(ordinals: &[u64], batch: &[RemoteMessage], verdicts: &[Verdict]) -> Ack {
     let mut acks: Vec<AckEntry> = Vec::new();
     let mut nacks = Vec::new();
-    for ((ordinal, m), v) in batch.iter().zip(verdicts) {
+    for ((ordinal, m), v) in ordinals.iter().zip(batch).zip(verdicts) {
         let id = *m.conversation_id.as_bytes();
         match v {
             Verdict::Accepted { broker_instance } => {

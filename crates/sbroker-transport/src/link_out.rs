@@ -113,7 +113,9 @@ fn connect(
     let endpoint = instance
         .broker_endpoint_config()
         .ok_or_else(|| LinkError::Refused("The Service Broker endpoint does not exist.".into()))?;
-    let identity = endpoint.identity.clone().map_err(LinkError::Refused)?;
+    let identity = instance
+        .broker_endpoint_identity()
+        .map_err(LinkError::Refused)?;
     let deadline = Instant::now() + limits::HANDSHAKE_TIMEOUT;
     let conn = network
         .connect(host_port(address), limits::CONNECT_TIMEOUT)
