@@ -109,6 +109,8 @@ pub(crate) struct Inner {
     next_spid: AtomicI32,
     /// Open sessions by spid (sys.dm_exec_sessions); a session leaves when dropped.
     pub(crate) sessions: Mutex<std::collections::BTreeMap<i32, SessionInfo>>,
+    /// The broker transport's view of its links (sys.dm_broker_connections), when one runs.
+    pub(crate) network: Mutex<Option<Arc<dyn crate::remote::NetworkStatus>>>,
 }
 
 /// Who a session is, as sys.dm_exec_sessions / sys.dm_exec_connections show it.
@@ -255,6 +257,7 @@ impl Instance {
             shutdown: AtomicBool::new(false),
             next_spid: AtomicI32::new(51),
             sessions: Mutex::new(std::collections::BTreeMap::new()),
+            network: Mutex::new(None),
         });
         if opts.background {
             let weak = Arc::downgrade(&inner);

@@ -61,7 +61,7 @@ pub use instance::{
 };
 pub use receive::{QueueName, QueueRow, Receive, ReceiveFilter, Wait, queue_rows, resolve_queue};
 pub use records::{EndpointState, Ts, Validation};
-pub use remote::{BrokerEndpoint, EndpointIdentity};
+pub use remote::{BrokerConnection, BrokerEndpoint, EndpointIdentity, NetworkStatus, PeerIdentity};
 pub use sbroker_types::ServerError;
 pub use uuid::Uuid;
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::broker::{Outbound, RemoteMessage, Verdict};
 use crate::instance::{Instance, MASTER_DB, broker_txn};
+use crate::records::Ts;
 use crate::security;
 
 /// The SERVICE_BROKER endpoint, as the transport needs it.
@@ -70,7 +71,67 @@ impl BrokerEndpoint {
     }
 }
 
+/// A peer that passed transport authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerIdentity {
+    /// The login the peer's certificate maps to.
+    pub login: String,
+    /// The certificate's id in master (`peer_certificate_id`).
+    pub certificate_id: i32,
+}
+
+/// One broker network connection, as sys.dm_broker_connections shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrokerConnection {
+    /// Unique in the process (the view's `connection_id` is made from it).
+    pub id: u64,
+    /// The peer connected to this instance.
+    pub is_accept: bool,
+    /// `ip:port` of the peer (or the route address for outgoing links).
+    pub peer_address: String,
+    /// `CONNECTING`, `ONLINE` (authenticated) or `ERROR`.
+    pub login_state: String,
+    /// The peer's login, once authenticated.
+    pub login: String,
+    /// The peer's certificate in master, once authenticated.
+    pub peer_certificate_id: Option<i32>,
+    /// The link is encrypted.
+    pub encrypted: bool,
+    /// When the connection opened.
+    pub connect_time: Ts,
+    /// When the peer was authenticated.
+    pub login_time: Option<Ts>,
+    /// Last frame in or out.
+    pub last_activity_time: Ts,
+    /// Bytes on the wire.
+    pub bytes_sent: u64,
+    /// Bytes on the wire.
+    pub bytes_received: u64,
+    /// Frames (messages, fragments, acknowledgements) sent.
+    pub frames_sent: u64,
+    /// Frames received.
+    pub frames_received: u64,
+}
+
+/// What the transport reports about its links; installed with
+/// [`Instance::set_network_status`].
+pub trait NetworkStatus: Send + Sync {
+    /// The open connections.
+    fn connections(&self) -> Vec<BrokerConnection>;
+}
+
 impl Instance {
+    /// Installs the transport's status source.
+    pub fn set_network_status(&self, source: std::sync::Arc<dyn NetworkStatus>) {
+        *self.inner.network.lock() = Some(source);
+    }
+
+    /// The broker network connections (none without a transport).
+    pub fn broker_connections(&self) -> Vec<BrokerConnection> {
+        let source = self.inner.network.lock().clone();
+        source.map(|s| s.connections()).unwrap_or_default()
+    }
+
     /// The identity the SERVICE_BROKER endpoint proves in a link's handshake: its
     /// certificate and clear private key, or why it has none (Windows authentication only,
     /// no certificate, no private key, master key missing, outside its dates). Opens the
@@ -121,10 +182,10 @@ impl Instance {
     /// Transport authentication of a peer (spec 06 §7): the certificate it proved it holds
     /// must be installed in master, be within its validity dates, and belong to a login
     /// (directly, or through the master user that owns it) that has CONNECT on this
-    /// instance's SERVICE_BROKER endpoint; `sa` has it implicitly. Returns the login's name,
-    /// or the reason for refusing, as SQL Server words it in its connection handshake
+    /// instance's SERVICE_BROKER endpoint; `sa` has it implicitly. Returns the login and
+    /// certificate, or the reason for refusing, as SQL Server words it in its connection handshake
     /// errors.
-    pub fn authorize_peer_certificate(&self, der: &[u8]) -> Result<String, String> {
+    pub fn authorize_peer_certificate(&self, der: &[u8]) -> Result<PeerIdentity, String> {
         let now = self.inner.clock.now();
         let st = self.inner.state.lock();
         let master = st.db(MASTER_DB).ok_or("master is missing")?;
@@ -165,7 +226,10 @@ impl Instance {
         };
         let name = security::login_name(&st, login).unwrap_or_else(|| format!("#{login}"));
         if login == 1 || endpoint.connect.contains(&login) || endpoint.connect.contains(&2) {
-            Ok(name)
+            Ok(PeerIdentity {
+                login: name,
+                certificate_id: cert.id,
+            })
         } else {
             Err(format!(
                 "Connection handshake failed. The login '{name}' does not have CONNECT permission on the endpoint. State 84. (28034)"
@@ -302,7 +366,7 @@ impl Instance {
 fn endpoint_identity(
     st: &crate::state::State,
     c: &crate::records::CertificateRec,
-    now: crate::records::Ts,
+    now: Ts,
 ) -> Result<EndpointIdentity, String> {
     let info = security::cert_info(&c.der).map_err(|e| e.message)?;
     if now > info.expiry || now < info.start {

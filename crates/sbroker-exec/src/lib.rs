@@ -21,6 +21,7 @@ mod query;
 mod security_stmt;
 mod stmt;
 mod sysviews;
+mod sysviews_network;
 mod sysviews_security;
 pub mod tables;
 mod xpath;

@@ -194,6 +194,9 @@ pub(crate) fn view(
     if let Some(r) = session_view(ex, name) {
         return Ok(Some(r));
     }
+    if let Some(r) = crate::sysviews_network::view(&ex.session.instance(), name) {
+        return Ok(Some(r));
+    }
     ex.session.with_state(|st| build(st, db, name, &monitors))
 }
 
@@ -871,14 +874,6 @@ fn build(
                     })
                 })
                 .collect(),
-        ),
-        "sys.dm_broker_connections" | "sys.dm_broker_forwarded_messages" => rel(
-            &[
-                ("connection_id", SqlType::UniqueIdentifier),
-                ("state_desc", nvarchar(60)),
-                ("login_state_desc", nvarchar(60)),
-            ],
-            Vec::new(),
         ),
         "information_schema.tables" => rel(
             &[

@@ -109,6 +109,10 @@ pub struct Channel {
     pub bytes_sent: u64,
     /// Bytes read from the socket.
     pub bytes_received: u64,
+    /// Frames sent.
+    pub frames_sent: u64,
+    /// Frames received.
+    pub frames_received: u64,
 }
 
 impl Channel {
@@ -124,6 +128,8 @@ impl Channel {
             limits: Limits::default(),
             bytes_sent: 0,
             bytes_received: 0,
+            frames_sent: 0,
+            frames_received: 0,
         }
     }
 
@@ -320,6 +326,7 @@ impl Channel {
 
     /// Sends frames in one write.
     pub fn send(&mut self, frames: &[Frame]) -> Result<(), LinkError> {
+        self.frames_sent += frames.len() as u64;
         let mut bytes = Vec::new();
         for f in frames {
             let start = bytes.len();
@@ -352,6 +359,14 @@ impl Channel {
 
     /// A frame already received, if there is one.
     pub fn try_recv(&mut self) -> Result<Option<Frame>, LinkError> {
+        let f = self.decode_next()?;
+        if f.is_some() {
+            self.frames_received += 1;
+        }
+        Ok(f)
+    }
+
+    fn decode_next(&mut self) -> Result<Option<Frame>, LinkError> {
         match &mut self.mode {
             Mode::Tls => {
                 let Some((f, used)) = wire::decode(&self.plain_in, &self.limits)? else {

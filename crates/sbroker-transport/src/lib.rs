@@ -75,10 +75,14 @@ pub struct Transport {
 impl Transport {
     /// The transport of `instance` over `network`.
     pub fn new(instance: Instance, network: Arc<dyn Network>) -> Self {
+        let registry = Arc::new(Registry::default());
+        // sys.dm_broker_connections reads the links from here.
+        instance
+            .set_network_status(Arc::clone(&registry) as Arc<dyn sbroker_engine::NetworkStatus>);
         Self {
             instance,
             network,
-            registry: Arc::new(Registry::default()),
+            registry,
         }
     }
 

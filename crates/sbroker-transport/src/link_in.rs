@@ -131,6 +131,7 @@ fn handshake(chan: &mut Channel, instance: &Instance, link: &LinkHandle) -> Resu
         chan.to_tagged(false, deadline)?;
     }
     link.set_online(&login, &theirs.endpoint_name, encrypted);
+    link.count(0, chan);
     Ok(())
 }
 
@@ -232,8 +233,8 @@ fn receive(
         }
         let verdicts = instance.accept_remote_batch(&batch);
         let ack = ack_of(&ordinals, &batch, &verdicts);
-        link.count_received(batch.len() as u64, chan.bytes_received, chan.bytes_sent);
         chan.send(&[Frame::Ack(ack)])?;
+        link.count(batch.len() as u64, chan);
     }
 }
 

@@ -171,6 +171,7 @@ fn connect(
         chan.to_tagged(true, deadline)?;
     }
     link.set_online(&login, &theirs.endpoint_name, encrypted);
+    link.count(0, &chan);
     Ok(chan)
 }
 
@@ -233,7 +234,7 @@ fn send_loop(
             let _ = instance.remote_failed_batch(&waiting);
             if !frames.is_empty() {
                 chan.send(&frames)?;
-                link.count_sent(sent_now, chan.bytes_received, chan.bytes_sent);
+                link.count(sent_now, chan);
             }
         }
         if in_flight.is_empty() {

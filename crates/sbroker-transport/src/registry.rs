@@ -1,11 +1,13 @@
 //! The links of an instance, for `sys.dm_broker_connections`, logs and tests: who is on
-//! the other end, in which state, and how many bytes and messages went each way.
+//! the other end, in which state, and how many bytes, frames and messages went each way.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use std::sync::Mutex;
+use sbroker_engine::{BrokerConnection, NetworkStatus, PeerIdentity};
+
+use crate::channel::Channel;
 
 /// Which side opened the link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +27,10 @@ pub struct LinkInfo {
     pub direction: Direction,
     /// The peer's address.
     pub peer: String,
-    /// `CONNECTING`, `ONLINE` or `ERROR` (sys.dm_broker_connections `login_state_desc`
-    /// words: `ONLINE` once authenticated).
+    /// `CONNECTING`, `ONLINE` (authenticated) or `ERROR`.
     pub state: String,
-    /// The peer's login (from its certificate).
-    pub login: String,
+    /// The peer's login and certificate, once authenticated.
+    pub identity: Option<PeerIdentity>,
     /// The peer's endpoint name.
     pub peer_endpoint: String,
     /// Frames carried in TLS.
@@ -38,12 +39,27 @@ pub struct LinkInfo {
     pub bytes_sent: u64,
     /// Bytes received.
     pub bytes_received: u64,
+    /// Frames sent.
+    pub frames_sent: u64,
+    /// Frames received.
+    pub frames_received: u64,
     /// Messages sent (outbound) or received (inbound).
     pub messages: u64,
     /// The last error, if any.
     pub last_error: String,
     /// When the link opened (microseconds since 1970).
     pub opened_us: i64,
+    /// When the peer was authenticated.
+    pub online_us: Option<i64>,
+    /// Last counter update.
+    pub last_activity_us: i64,
+}
+
+fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// A link's entry, updated by its thread.
@@ -61,12 +77,13 @@ impl LinkHandle {
     }
 
     /// Authenticated and negotiated.
-    pub fn set_online(&self, login: &str, peer_endpoint: &str, encrypted: bool) {
+    pub fn set_online(&self, peer: &PeerIdentity, peer_endpoint: &str, encrypted: bool) {
         self.with(|i| {
             i.state = "ONLINE".into();
-            i.login = login.into();
+            i.identity = Some(peer.clone());
             i.peer_endpoint = peer_endpoint.into();
             i.encrypted = encrypted;
+            i.online_us = Some(now_us());
         });
     }
 
@@ -78,18 +95,16 @@ impl LinkHandle {
         });
     }
 
-    /// Counters after a batch received.
-    pub fn count_received(&self, messages: u64, bytes_in: u64, bytes_out: u64) {
+    /// Counters after `messages` messages went through `chan`.
+    pub fn count(&self, messages: u64, chan: &Channel) {
         self.with(|i| {
             i.messages += messages;
-            i.bytes_received = bytes_in;
-            i.bytes_sent = bytes_out;
+            i.bytes_received = chan.bytes_received;
+            i.bytes_sent = chan.bytes_sent;
+            i.frames_received = chan.frames_received;
+            i.frames_sent = chan.frames_sent;
+            i.last_activity_us = now_us();
         });
-    }
-
-    /// Counters after messages sent.
-    pub fn count_sent(&self, messages: u64, bytes_in: u64, bytes_out: u64) {
-        self.count_received(messages, bytes_in, bytes_out);
     }
 }
 
@@ -104,10 +119,7 @@ impl Registry {
     /// A new link in state CONNECTING.
     pub fn open(&self, direction: Direction, peer: &str) -> Arc<LinkHandle> {
         let id = self.next.fetch_add(1, Ordering::SeqCst) + 1;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
+        let now = now_us();
         let h = Arc::new(LinkHandle {
             id,
             info: Mutex::new(LinkInfo {
@@ -115,14 +127,18 @@ impl Registry {
                 direction,
                 peer: peer.into(),
                 state: "CONNECTING".into(),
-                login: String::new(),
+                identity: None,
                 peer_endpoint: String::new(),
                 encrypted: false,
                 bytes_sent: 0,
                 bytes_received: 0,
+                frames_sent: 0,
+                frames_received: 0,
                 messages: 0,
                 last_error: String::new(),
                 opened_us: now,
+                online_us: None,
+                last_activity_us: now,
             }),
         });
         if let Ok(mut l) = self.links.lock() {
@@ -143,12 +159,20 @@ impl Registry {
         self.next.load(Ordering::SeqCst)
     }
 
-    /// Open links, inbound ones counted.
+    /// Open inbound links.
     pub fn inbound_count(&self) -> usize {
-        self.snapshot()
-            .iter()
-            .filter(|l| l.direction == Direction::Inbound)
-            .count()
+        self.links
+            .lock()
+            .map(|l| {
+                l.values()
+                    .filter(|h| {
+                        h.info
+                            .lock()
+                            .is_ok_and(|i| i.direction == Direction::Inbound)
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
     }
 
     /// A copy of every link's state.
@@ -161,5 +185,33 @@ impl Registry {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+impl NetworkStatus for Registry {
+    fn connections(&self) -> Vec<BrokerConnection> {
+        self.snapshot()
+            .into_iter()
+            .map(|i| BrokerConnection {
+                id: i.id,
+                is_accept: i.direction == Direction::Inbound,
+                peer_address: i.peer,
+                login_state: i.state,
+                login: i
+                    .identity
+                    .as_ref()
+                    .map(|p| p.login.clone())
+                    .unwrap_or_default(),
+                peer_certificate_id: i.identity.as_ref().map(|p| p.certificate_id),
+                encrypted: i.encrypted,
+                connect_time: i.opened_us,
+                login_time: i.online_us,
+                last_activity_time: i.last_activity_us,
+                bytes_sent: i.bytes_sent,
+                bytes_received: i.bytes_received,
+                frames_sent: i.frames_sent,
+                frames_received: i.frames_received,
+            })
+            .collect()
     }
 }

@@ -639,3 +639,48 @@ fn cuts_and_corruption_lose_and_duplicate_nothing() {
         );
     }
 }
+
+/// F-EP-08: during traffic, sys.dm_broker_connections shows the link ONLINE on both sides
+/// (the accepting side with the peer's login and certificate) and its byte counters grow.
+#[test]
+fn the_connection_dmv_shows_live_links() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, mut b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+    send_one(&mut a, "<one/>");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    let sent = |a: &mut Node| {
+        a.scalar(
+            "SELECT MAX(total_bytes_sent) FROM sys.dm_broker_connections
+             WHERE is_accept = 0 AND login_state_desc = 'ONLINE' AND encryption_algorithm_desc = 'AES'",
+        )
+    };
+    let Value::BigInt(first) = sent(&mut a) else {
+        panic!("no ONLINE outbound link: {:?}", a.registry.snapshot());
+    };
+    assert!(first > 0);
+    assert_eq!(
+        b.scalar(
+            "SELECT COUNT(*) FROM sys.dm_broker_connections c
+             JOIN master.sys.certificates k ON k.certificate_id = c.peer_certificate_id
+             WHERE c.is_accept = 1 AND c.login_state_desc = 'ONLINE'
+               AND c.principal_name = 'ALogin' AND k.name = 'ACert'"
+        ),
+        Value::Int(1)
+    );
+    send_one(&mut a, "<two/>");
+    b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(2));
+    let start = Instant::now();
+    loop {
+        let Value::BigInt(now) = sent(&mut a) else {
+            panic!("link gone");
+        };
+        if now > first {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "bytes did not grow"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
