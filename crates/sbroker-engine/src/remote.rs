@@ -256,6 +256,14 @@ impl Instance {
         crate::broker::outbound(&self.inner.state.lock(), now, limit, Some(address), keep)
     }
 
+    /// Sleeps until some transaction commits or `timeout` passes: the transport's sender
+    /// waits here when it has nothing in flight, so a new message leaves as soon as its
+    /// SEND commits. A commit just before the call is not seen; the timeout bounds that.
+    pub fn wait_for_commit(&self, timeout: std::time::Duration) {
+        let mut g = self.inner.state.lock();
+        self.inner.changed.wait_for(&mut g, timeout);
+    }
+
     /// The addresses that have messages waiting, with their counts.
     pub fn remote_destinations(&self) -> HashMap<String, usize> {
         let now = self.inner.clock.now();

@@ -22,6 +22,8 @@ pub const WINDOW_BYTES_MAX: usize = 16 * 1024 * 1024;
 /// A link whose peer answers nothing for this long while messages are in flight is
 /// closed and opened again.
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a receiver keeps a batch open for more frames after its first one.
+pub const BATCH_GATHER: Duration = Duration::from_millis(1);
 /// Messages the receiver takes in one commit.
 pub const BATCH_MESSAGES_MAX: usize = 1024;
 /// Bytes of partially received (fragmented) messages one inbound link may hold.

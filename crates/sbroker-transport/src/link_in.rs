@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use sbroker_broker_wire::{
     Accept, Ack, AckEntry, ErrorFrame, Frame, Handshake, Message, Nack, PROTOCOL_VERSION,
@@ -165,6 +165,9 @@ fn receive(
             continue;
         };
         last_frame = Instant::now();
+        // A batch closes BATCH_GATHER after its first frame: under a steady stream it
+        // would otherwise grow to its size limit and hold every message in it that long.
+        let gather_until = last_frame + limits::BATCH_GATHER;
         let mut next = Some(first);
         while let Some(f) = next {
             match f {
@@ -220,9 +223,9 @@ fn receive(
                 break;
             }
             next = chan.try_recv()?;
-            if next.is_none() && batch.len() < limits::BATCH_MESSAGES_MAX {
-                // What arrived meanwhile joins the batch, without waiting.
-                next = chan.recv(Instant::now() + Duration::from_micros(200))?;
+            if next.is_none() {
+                // What arrives before the batch closes joins it.
+                next = chan.recv(gather_until)?;
             }
         }
         if batch.is_empty() {

@@ -89,8 +89,12 @@ fn sleep_unless(shutdown: &AtomicBool, d: Duration) {
 /// Every row waiting for `address` shows why it waits.
 fn mark_waiting(instance: &Instance, address: &str, text: &str) {
     let rows = instance.remote_outbound_to(address, limits::STATUS_ROWS_MAX, &|_, _, _| true);
-    let failed: Vec<(&Outbound, Option<i32>, &str)> =
-        rows.iter().map(|o| (o, None, text)).collect();
+    // Rows of dialogs that wait for dialog security keep that reason.
+    let failed: Vec<(&Outbound, Option<i32>, &str)> = rows
+        .iter()
+        .filter(|o| !o.msg.encryption)
+        .map(|o| (o, None, text))
+        .collect();
     let _ = instance.remote_failed_batch(&failed);
 }
 
@@ -240,6 +244,11 @@ fn send_loop(
         if in_flight.is_empty() {
             if idle_since.elapsed() > limits::LINK_IDLE_CLOSE {
                 return Ok(());
+            }
+            if sent_now == 0 {
+                // Nothing to send and nothing to hear about: wake on the next commit.
+                instance.wait_for_commit(limits::POLL);
+                continue;
             }
         } else {
             idle_since = Instant::now();
