@@ -462,3 +462,66 @@ fn messages_between_instances_survive_kill_9_of_the_target() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `examples/two-instances/`: lessons 1–6 of the official between-instances tutorial, as
+/// the README there runs them, against two `sbroker serve` processes with certificate
+/// transport security: the request reaches the target, the reply comes back, and both
+/// conversation endpoints end.
+#[test]
+fn the_two_instance_tutorial_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).expect("certs dir");
+    let target = serve(&dir.path().join("target"), &[], &[]);
+    let initiator = serve(&dir.path().join("initiator"), &[], &[]);
+    let vars = [
+        "-v".to_string(),
+        format!("TargetPort={}", free_port()),
+        "-v".to_string(),
+        format!("InitiatorPort={}", free_port()),
+        "-v".to_string(),
+        format!("CertDir={}", certs.display()),
+    ];
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/two-instances");
+    let lesson = |server: &Serve, file: &str| -> String {
+        let path = examples.join(file);
+        let mut args: Vec<&str> = vars.iter().map(String::as_str).collect();
+        let path = path.to_string_lossy().to_string();
+        args.extend(["--format", "json", "-i", &path]);
+        let out = sql(&server.addr, &args, None);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(out.status.code(), Some(0), "{file}: {stdout}");
+        stdout
+    };
+    lesson(&target, "lesson1-target.sql");
+    lesson(&initiator, "lesson2-initiator.sql");
+    lesson(&target, "lesson3-target.sql");
+    lesson(&initiator, "lesson3-initiator.sql");
+    let sent = lesson(&initiator, "lesson4-begin.sql");
+    assert!(sent.contains("<RequestMsg>Message for Target service.</RequestMsg>"), "{sent}");
+    let got = lesson(&target, "lesson5-target-reply.sql");
+    assert!(got.contains("<RequestMsg>Message for Target service.</RequestMsg>"), "{got}");
+    assert!(got.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"), "{got}");
+    let reply = lesson(&initiator, "lesson6-initiator-end.sql");
+    assert!(reply.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"), "{reply}");
+    // Both sides end: the initiator's endpoint goes once the target acknowledged its
+    // EndDialog; the target's is CLOSED.
+    let start = std::time::Instant::now();
+    while sql_value(
+        &initiator.addr,
+        "InstInitiatorDB",
+        "SELECT COUNT(*) FROM sys.conversation_endpoints",
+    ) != "0"
+    {
+        assert!(start.elapsed() < Duration::from_secs(30), "initiator endpoint left");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        sql_value(
+            &target.addr,
+            "InstTargetDB",
+            "SELECT COUNT(*) FROM sys.conversation_endpoints WHERE state_desc = 'CLOSED'"
+        ),
+        "1"
+    );
+}
