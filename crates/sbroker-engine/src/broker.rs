@@ -14,6 +14,7 @@ use crate::catalog::{
 };
 use crate::instance::{Ctx, Inner, broker_txn};
 use crate::records::*;
+use crate::routing::{NO_TRANSPORT, locate_target};
 use crate::state::State;
 use crate::txn::{self, Txn};
 
@@ -210,11 +211,11 @@ fn related_mismatch() -> ServerError {
 
 /// A message leaving an endpoint.
 #[derive(Debug, Clone)]
-struct Outgoing {
-    kind: MessageKind,
-    type_name: String,
-    body: Option<Vec<u8>>,
-    seq: i64,
+pub(crate) struct Outgoing {
+    pub(crate) kind: MessageKind,
+    pub(crate) type_name: String,
+    pub(crate) body: Option<Vec<u8>>,
+    pub(crate) seq: i64,
 }
 
 /// Result of one delivery attempt.
@@ -463,7 +464,14 @@ fn transmit(
 }
 
 /// After the far side accepted our EndDialog or Error: DO → CD (initiators are deleted).
-fn after_delivery(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, kind: MessageKind) {
+pub(crate) fn after_delivery(
+    st: &mut State,
+    tx: &mut Txn,
+    now: Ts,
+    db: i32,
+    h: Uuid,
+    kind: MessageKind,
+) {
     if !matches!(kind, MessageKind::EndDialog | MessageKind::Error) {
         return;
     }
@@ -488,155 +496,6 @@ fn close_endpoint(st: &mut State, tx: &mut Txn, now: Ts, db: i32, mut ep: Endpoi
         ep.closed_ts = Some(now);
         txn::put_endpoint(st, tx, db, ep);
     }
-}
-
-fn guid_eq(a: &str, b: &Uuid) -> bool {
-    Uuid::parse_str(a.trim().trim_start_matches('{').trim_end_matches('}')).is_ok_and(|u| u == *b)
-}
-
-/// Text of transmission_status when no route matches (9750).
-const NO_ROUTE: &str = "No route matches the destination service name for this conversation. Create a route to the destination service name for messages in this conversation to be delivered.";
-/// Text when the route leads to the network, which this instance does not speak yet (9666).
-const NO_TRANSPORT: &str = "The Service Broker protocol transport is disabled or not configured.";
-
-/// The database holding service `name` (exact), optionally with a given broker instance:
-/// the sending database first, then the others; disabled brokers are invisible.
-fn find_local_service(
-    st: &State,
-    db: i32,
-    name: &str,
-    instance: Option<&str>,
-) -> Option<(i32, i32)> {
-    let mut order: Vec<i32> = vec![db];
-    order.extend(st.dbs.keys().copied().filter(|d| *d != db));
-    order.into_iter().find_map(|cand| {
-        let d = st.db(cand)?;
-        if let Some(bi) = instance
-            && !guid_eq(bi, &d.rec.broker_guid)
-        {
-            return None;
-        }
-        if !d.rec.broker_enabled {
-            return None;
-        }
-        d.service_by_name(name).map(|s| (cand, s.id))
-    })
-}
-
-/// Finds where a message from `from` goes (spec 06 §3): classification over the sending
-/// database's routes, then the LOCAL choice. `Err(text)` when it must wait.
-fn locate_target(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Result<(i32, i32), String> {
-    let s = from.far_service.as_str();
-    let b = from.far_broker_instance.as_deref();
-    let matches = matching_routes(st, db, now, from);
-    if matches.is_empty() {
-        if b.is_some()
-            && let Some(t) = find_local_service(st, db, s, b)
-        {
-            return Ok(t);
-        }
-        return Err(NO_ROUTE.into());
-    }
-    // Choice: LOCAL when the service exists in this instance, else the network.
-    if let Some(local) = matches
-        .iter()
-        .find(|r| r.address.eq_ignore_ascii_case("LOCAL"))
-    {
-        let instance = b.or(local.broker_instance.as_deref());
-        if let Some(t) = find_local_service(st, db, s, instance) {
-            return Ok(t);
-        }
-        if matches
-            .iter()
-            .all(|r| r.address.eq_ignore_ascii_case("LOCAL"))
-        {
-            let disabled = st
-                .dbs
-                .values()
-                .any(|x| !x.rec.broker_enabled && x.service_by_name(s).is_some());
-            return Err(if disabled {
-                "The broker is disabled in the target database. (28013)".into()
-            } else {
-                "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into()
-            });
-        }
-    }
-    Err(NO_TRANSPORT.into())
-}
-
-/// The network address a message from `from` goes to: when routing leads off the instance
-/// (spec 06 §3.5), one of the matching TCP routes, the same one for every message of a
-/// conversation.
-pub(crate) fn remote_address(st: &State, db: i32, now: Ts, from: &EndpointRec) -> Option<String> {
-    if locate_target(st, db, now, from) != Err(NO_TRANSPORT.to_string()) {
-        return None;
-    }
-    let tcp: Vec<&RouteRec> = matching_routes(st, db, now, from)
-        .into_iter()
-        .filter(|r| r.address.to_ascii_uppercase().starts_with("TCP://"))
-        .collect();
-    if tcp.is_empty() {
-        return None;
-    }
-    let pick = (from.conversation_id.as_u128() % tcp.len() as u128) as usize;
-    tcp.get(pick).map(|r| r.address.clone())
-}
-
-/// The routes of the sending database that match the far service (and broker instance)
-/// of `from`, by the classification steps of spec 06 §3.3; expired routes are ignored.
-fn matching_routes<'a>(st: &'a State, db: i32, now: Ts, from: &EndpointRec) -> Vec<&'a RouteRec> {
-    let Some(d) = st.db(db) else {
-        return Vec::new();
-    };
-    let s = from.far_service.as_str();
-    let b = from.far_broker_instance.as_deref();
-    let live: Vec<&RouteRec> = d
-        .routes
-        .values()
-        .filter(|r| r.lifetime.is_none_or(|t| t > now))
-        .collect();
-    let step = |f: &dyn Fn(&RouteRec) -> bool| -> Vec<&RouteRec> {
-        live.iter().copied().filter(|r| f(r)).collect()
-    };
-    let mut matches = Vec::new();
-    if let Some(bi) = b {
-        matches = step(&|r| {
-            r.service_name.as_deref() == Some(s)
-                && r.broker_instance
-                    .as_deref()
-                    .is_some_and(|x| guid_text_eq(x, bi))
-        });
-    }
-    if matches.is_empty() {
-        matches = step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_none());
-    }
-    if matches.is_empty() && b.is_none() {
-        let with_instance =
-            step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_some());
-        if let Some(first) = with_instance
-            .first()
-            .and_then(|r| r.broker_instance.clone())
-        {
-            matches = with_instance
-                .into_iter()
-                .filter(|r| r.broker_instance.as_deref() == Some(first.as_str()))
-                .collect();
-        }
-    }
-    if matches.is_empty() {
-        matches = step(&|r| r.service_name.is_none() && r.broker_instance.is_none());
-    }
-    matches
-}
-
-fn guid_text_eq(a: &str, b: &str) -> bool {
-    let norm = |x: &str| {
-        x.trim()
-            .trim_start_matches('{')
-            .trim_end_matches('}')
-            .to_ascii_lowercase()
-    };
-    norm(a) == norm(b)
 }
 
 /// One delivery attempt inside the instance.
@@ -821,7 +680,7 @@ fn deliver(st: &mut State, tx: &mut Txn, now: Ts, db: i32, h: Uuid, out: &Outgoi
 /// Puts a delivered message into the target endpoint's queue and advances the endpoint
 /// (next expected sequence number; EndDialog → DI, Error → ER).
 #[allow(clippy::too_many_arguments)]
-fn land(
+pub(crate) fn land(
     st: &mut State,
     tx: &mut Txn,
     now: Ts,
@@ -861,7 +720,7 @@ fn land(
 
 /// The receiving database's message type id and validation for an outgoing message, or the
 /// broker error it causes: (code, text for the sender, text for the receiver).
-fn classify(
+pub(crate) fn classify(
     td: &crate::state::Db,
     contract_id: i32,
     out: &Outgoing,
@@ -1779,381 +1638,4 @@ pub(crate) fn notifications_for(st: &State, db: i32, queue_id: i32, event: &str)
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A message crossing to another instance: what the receiving instance needs to find or
-/// create its endpoint and enqueue the message. This is the engine's side of the exchange;
-/// the bytes on the wire are `sbroker-broker-wire`'s, converted in `sbroker-transport`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteMessage {
-    /// The conversation.
-    pub conversation_id: Uuid,
-    /// Sent by the initiator (else by the target).
-    pub from_initiator: bool,
-    /// Sending service.
-    pub from_service: String,
-    /// Sending database's broker instance.
-    pub from_broker_instance: String,
-    /// Destination service.
-    pub to_service: String,
-    /// Destination broker instance, when known.
-    pub to_broker_instance: Option<String>,
-    /// Contract name.
-    pub contract: String,
-    /// Message type name.
-    pub message_type: String,
-    /// User message, EndDialog or Error.
-    pub kind: MessageKind,
-    /// Body.
-    pub body: Option<Vec<u8>>,
-    /// Sequence number in the sender's direction of the dialog.
-    pub seq: i64,
-    /// Dialog lifetime (expiry time).
-    pub lifetime: Ts,
-    /// ENCRYPTION setting of the dialog.
-    pub encryption: bool,
-    /// The sending endpoint's conversation priority (1..10).
-    pub priority: u8,
-}
-
-/// A transmission-queue row that routing sends to another instance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outbound {
-    /// Sending database.
-    pub db: i32,
-    /// Its transmission-queue row.
-    pub txq_id: i64,
-    /// Sending endpoint.
-    pub handle: Uuid,
-    /// `TCP://host:port` of the chosen route.
-    pub address: String,
-    /// The message.
-    pub msg: RemoteMessage,
-}
-
-/// The receiving instance's answer.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    /// Durably enqueued (or recognised as a duplicate); the receiver's broker instance.
-    Accepted {
-        /// Broker instance of the receiving database.
-        broker_instance: String,
-    },
-    /// Not taken. With a code the dialog fails at the sender (a broker Error message, as
-    /// for a local delivery); without one the message waits and is sent again.
-    Rejected {
-        /// Broker error code (-8408, -8498, -9615, …), if the dialog must fail.
-        code: Option<i32>,
-        /// transmission_status text / error text.
-        text: String,
-    },
-}
-
-/// The waiting transmission-queue rows whose routing leads to the network, oldest first
-/// (so each endpoint's rows are in sequence order); at most `limit`, only those going to
-/// `to` when it is given, and only rows `keep(db, txq_id, handle)` accepts (the
-/// transport skips rows already in flight and dialogs it holds back).
-pub(crate) fn outbound(
-    st: &State,
-    now: Ts,
-    limit: usize,
-    to: Option<&str>,
-    keep: &dyn Fn(i32, i64, Uuid) -> bool,
-) -> Vec<Outbound> {
-    let mut out = Vec::new();
-    for (db, d) in &st.dbs {
-        let mut addresses: std::collections::HashMap<Uuid, Option<String>> =
-            std::collections::HashMap::new();
-        for row in d.txq.values() {
-            if out.len() >= limit {
-                return out;
-            }
-            if !keep(*db, row.id, row.handle) {
-                continue;
-            }
-            let Some(ep) = d.endpoints.get(&row.handle) else {
-                continue;
-            };
-            let address = addresses
-                .entry(row.handle)
-                .or_insert_with(|| remote_address(st, *db, now, ep))
-                .clone();
-            let Some(address) = address else {
-                continue;
-            };
-            if to.is_some_and(|t| !t.eq_ignore_ascii_case(&address)) {
-                continue;
-            }
-            out.push(Outbound {
-                db: *db,
-                txq_id: row.id,
-                handle: row.handle,
-                address,
-                msg: RemoteMessage {
-                    conversation_id: ep.conversation_id,
-                    from_initiator: ep.is_initiator,
-                    from_service: row.from_service.clone(),
-                    from_broker_instance: sbroker_types::guid_string(&d.rec.broker_guid),
-                    to_service: row.to_service.clone(),
-                    to_broker_instance: row.to_broker_instance.clone(),
-                    contract: row.contract.clone(),
-                    message_type: row.message_type.clone(),
-                    kind: row.kind,
-                    body: row.body.clone(),
-                    seq: row.sequence,
-                    lifetime: ep.lifetime,
-                    encryption: ep.encryption,
-                    priority: ep.priority.clamp(1, 10),
-                },
-            });
-        }
-    }
-    out
-}
-
-/// The far instance took the message: the row leaves the transmission queue, as after a
-/// local delivery.
-pub(crate) fn remote_done(
-    st: &mut State,
-    tx: &mut Txn,
-    now: Ts,
-    o: &Outbound,
-    far_broker_instance: &str,
-) {
-    if !st.db(o.db).is_some_and(|d| d.txq.contains_key(&o.txq_id)) {
-        return;
-    }
-    txn::remove_txq(st, tx, o.db, o.txq_id);
-    if let Some(mut ep) = st
-        .db(o.db)
-        .and_then(|d| d.endpoints.get(&o.handle))
-        .cloned()
-        && ep.far_broker_instance.is_none()
-    {
-        ep.far_broker_instance = Some(far_broker_instance.to_string());
-        txn::put_endpoint(st, tx, o.db, ep);
-    }
-    after_delivery(st, tx, now, o.db, o.handle, o.msg.kind);
-    if let Some(d) = st.db_mut(o.db) {
-        d.tx_status.insert(o.handle, String::new());
-    }
-}
-
-/// The far instance refused the message (or could not be reached): with a code the dialog
-/// fails here; without one the row waits with `text` as its status.
-pub(crate) fn remote_failed(
-    st: &mut State,
-    tx: &mut Txn,
-    now: Ts,
-    o: &Outbound,
-    code: Option<i32>,
-    text: &str,
-) {
-    let Some(row) = st.db(o.db).and_then(|d| d.txq.get(&o.txq_id)).cloned() else {
-        return;
-    };
-    match code {
-        Some(code) => {
-            txn::remove_txq(st, tx, o.db, o.txq_id);
-            broker_error(st, tx, now, o.db, o.handle, code, text);
-        }
-        None => {
-            if row.status_text != text {
-                let mut r = row;
-                r.status_text = text.to_string();
-                txn::put_txq(st, tx, o.db, r);
-            }
-            if let Some(d) = st.db_mut(o.db) {
-                d.tx_status.insert(o.handle, text.to_string());
-            }
-        }
-    }
-}
-
-fn out_of_order(got: i64, want: i64) -> Verdict {
-    Verdict::Rejected {
-        code: None,
-        text: format!(
-            "The message with sequence number {got} arrived before message {want} of its dialog; it is sent again after it."
-        ),
-    }
-}
-
-/// Receives a message from another instance: finds or creates the local endpoint of the
-/// conversation and enqueues, with the checks of a local delivery. A message already
-/// received (its sequence number is behind the endpoint's) is accepted again without a
-/// second copy, so a sender that resends after a lost acknowledgement delivers exactly once.
-pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMessage) -> Verdict {
-    let rejected = |code: Option<i32>, text: String| Verdict::Rejected { code, text };
-    let out = Outgoing {
-        kind: m.kind,
-        type_name: m.message_type.clone(),
-        body: m.body.clone(),
-        seq: m.seq,
-    };
-    let existing = st.dbs.iter().find_map(|(id, d)| {
-        d.by_conversation
-            .get(&(m.conversation_id, !m.from_initiator))
-            .and_then(|h| d.endpoints.get(h))
-            .map(|e| (*id, e.clone()))
-    });
-    let (tdb, target_ep) = match existing {
-        Some((tdb, ep)) => {
-            let guid = st
-                .db(tdb)
-                .map(|d| sbroker_types::guid_string(&d.rec.broker_guid))
-                .unwrap_or_default();
-            if m.seq < ep.receive_seq
-                || matches!(
-                    ep.state,
-                    EndpointState::DO | EndpointState::CD | EndpointState::ER
-                )
-            {
-                // A duplicate, or a late message for an endpoint that has ended.
-                return Verdict::Accepted {
-                    broker_instance: guid,
-                };
-            }
-            if m.seq > ep.receive_seq && m.kind != MessageKind::Error {
-                // An earlier message has not arrived (it was refused for now, or is still
-                // on its way after a reconnect): taking this one would break the order.
-                // An Error may follow a gap: END CONVERSATION WITH ERROR drops the
-                // sender's pending messages.
-                return out_of_order(m.seq, ep.receive_seq);
-            }
-            if !guid_text_eq(
-                ep.far_broker_instance
-                    .as_deref()
-                    .unwrap_or(&m.from_broker_instance),
-                &m.from_broker_instance,
-            ) {
-                return rejected(
-                    None,
-                    "The message claims a conversation of another broker instance.".into(),
-                );
-            }
-            (tdb, ep)
-        }
-        None => {
-            if !m.from_initiator {
-                // The initiator's side of this conversation is gone here: nothing can take
-                // the message.
-                return Verdict::Accepted {
-                    broker_instance: String::new(),
-                };
-            }
-            if m.seq > 0 && m.kind != MessageKind::Error {
-                // The dialog's first message has not arrived yet.
-                return out_of_order(m.seq, 0);
-            }
-            let Some((tdb, sid)) = find_local_service(
-                st,
-                crate::instance::MSDB_DB,
-                &m.to_service,
-                m.to_broker_instance.as_deref(),
-            ) else {
-                return rejected(
-                    None,
-                    "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into(),
-                );
-            };
-            let Some(td) = st.db(tdb) else {
-                return rejected(None, "target database missing".into());
-            };
-            let Some(tsvc) = td.services.get(&sid).cloned() else {
-                return rejected(None, "The target service name could not be found.".into());
-            };
-            let tcontract = td.contract_by_name(&m.contract).cloned();
-            let Some(tcontract) = tcontract.filter(|c| tsvc.contracts.contains(&c.id)) else {
-                return rejected(
-                    Some(-8408),
-                    format!(
-                        "Target service '{}' does not support contract '{}'.",
-                        tsvc.name, m.contract
-                    ),
-                );
-            };
-            let prio = td.priority_for(tcontract.id, tsvc.id, &m.from_service);
-            let group = Uuid::new_v4();
-            txn::put_group(st, tx, tdb, catalog::new_group(group, tsvc.id));
-            let ep = EndpointRec {
-                handle: Uuid::new_v4(),
-                conversation_id: m.conversation_id,
-                is_initiator: false,
-                contract_id: tcontract.id,
-                group_id: group,
-                service_id: tsvc.id,
-                lifetime: m.lifetime,
-                state: EndpointState::CO,
-                far_service: m.from_service.clone(),
-                far_broker_instance: Some(m.from_broker_instance.clone()),
-                principal_id: tsvc.principal_id,
-                dialog_timer: None,
-                send_seq: 0,
-                receive_seq: 0,
-                end_dialog_seq: -1,
-                priority: prio,
-                encryption: m.encryption,
-                far_local: None,
-                closed_ts: None,
-                create_ts: now,
-            };
-            (tdb, ep)
-        }
-    };
-    let Some(td) = st.db(tdb) else {
-        return rejected(None, "target database missing".into());
-    };
-    let guid = sbroker_types::guid_string(&td.rec.broker_guid);
-    if !td.rec.broker_enabled {
-        return rejected(
-            None,
-            "The broker is disabled in the target database. (28013)".into(),
-        );
-    }
-    let Some(queue) = td
-        .services
-        .get(&target_ep.service_id)
-        .and_then(|s| td.queues.get(&s.queue_id))
-        .cloned()
-    else {
-        return rejected(None, "The target queue does not exist.".into());
-    };
-    if !queue.enabled {
-        return rejected(
-            None,
-            format!(
-                "The service queue \"{}\" is currently disabled.",
-                queue.name
-            ),
-        );
-    }
-    let classified = classify(
-        td,
-        target_ep.contract_id,
-        &out,
-        m.conversation_id,
-        m.from_initiator,
-    );
-    let is_new = !st
-        .db(tdb)
-        .is_some_and(|d| d.endpoints.contains_key(&target_ep.handle));
-    match classified {
-        Ok(tv) => {
-            if is_new {
-                txn::put_endpoint(st, tx, tdb, target_ep.clone());
-            }
-            land(st, tx, now, tdb, target_ep, queue.id, tv, &out);
-            Verdict::Accepted {
-                broker_instance: guid,
-            }
-        }
-        Err((code, to_sender, to_receiver)) => {
-            if !is_new {
-                let rcode = if code == -9615 { -9616 } else { code };
-                broker_error(st, tx, now, tdb, target_ep.handle, rcode, &to_receiver);
-            }
-            rejected(Some(code), to_sender)
-        }
-    }
 }

@@ -34,11 +34,13 @@
 pub mod activation;
 mod applock;
 mod broker;
+mod broker_remote;
 mod catalog;
 mod instance;
 mod receive;
 pub mod records;
 mod remote;
+mod routing;
 pub mod security;
 pub mod state;
 mod txn;
@@ -50,7 +52,7 @@ use std::sync::Arc;
 pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
 pub use applock::{AppLockMode, AppLockOwner};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
-pub use broker::{Outbound, RemoteMessage, Verdict};
+pub use broker_remote::{Outbound, RemoteMessage, Verdict};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,
     OwnedClass, PriorityArgs, QueueOptions, RouteOptions, SentBy, USER_ID_MIN,

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use sbroker_types::ServerError;
 use uuid::Uuid;
 
-use crate::broker::{Outbound, RemoteMessage, Verdict};
+use crate::broker_remote::{Outbound, RemoteMessage, Verdict};
 use crate::instance::{Instance, MASTER_DB, broker_txn};
 use crate::records::Ts;
 use crate::security;
@@ -241,7 +241,7 @@ impl Instance {
     /// first (each endpoint's in sequence order), at most `limit`.
     pub fn remote_outbound(&self, limit: usize) -> Vec<Outbound> {
         let now = self.inner.clock.now();
-        crate::broker::outbound(&self.inner.state.lock(), now, limit, None, &|_, _, _| true)
+        crate::broker_remote::outbound(&self.inner.state.lock(), now, limit, None, &|_, _, _| true)
     }
 
     /// As [`Instance::remote_outbound`], for one address, leaving out the rows `keep`
@@ -253,7 +253,7 @@ impl Instance {
         keep: &dyn Fn(i32, i64, Uuid) -> bool,
     ) -> Vec<Outbound> {
         let now = self.inner.clock.now();
-        crate::broker::outbound(&self.inner.state.lock(), now, limit, Some(address), keep)
+        crate::broker_remote::outbound(&self.inner.state.lock(), now, limit, Some(address), keep)
     }
 
     /// Sleeps until some transaction commits or `timeout` passes: the transport's sender
@@ -277,7 +277,7 @@ impl Instance {
                 };
                 let a = by_handle
                     .entry(row.handle)
-                    .or_insert_with(|| crate::broker::remote_address(&st, *db, now, ep));
+                    .or_insert_with(|| crate::routing::remote_address(&st, *db, now, ep));
                 if let Some(a) = a {
                     *out.entry(a.clone()).or_default() += 1;
                 }
@@ -299,7 +299,7 @@ impl Instance {
         let now = self.inner.clock.now();
         broker_txn(&self.inner, |st, tx| {
             for (o, far) in done {
-                crate::broker::remote_done(st, tx, now, o, far);
+                crate::broker_remote::remote_done(st, tx, now, o, far);
             }
         })?;
         self.inner.changed.notify_all();
@@ -328,7 +328,7 @@ impl Instance {
         let now = self.inner.clock.now();
         broker_txn(&self.inner, |st, tx| {
             for (o, code, text) in failed {
-                crate::broker::remote_failed(st, tx, now, o, *code, text);
+                crate::broker_remote::remote_failed(st, tx, now, o, *code, text);
             }
         })?;
         self.inner.changed.notify_all();
@@ -353,7 +353,7 @@ impl Instance {
         let v = broker_txn(&self.inner, |st, tx| {
             batch
                 .iter()
-                .map(|m| crate::broker::accept_remote(st, tx, now, m))
+                .map(|m| crate::broker_remote::accept_remote(st, tx, now, m))
                 .collect::<Vec<_>>()
         });
         self.inner.changed.notify_all();

@@ -498,12 +498,24 @@ fn the_two_instance_tutorial_runs() {
     lesson(&target, "lesson3-target.sql");
     lesson(&initiator, "lesson3-initiator.sql");
     let sent = lesson(&initiator, "lesson4-begin.sql");
-    assert!(sent.contains("<RequestMsg>Message for Target service.</RequestMsg>"), "{sent}");
+    assert!(
+        sent.contains("<RequestMsg>Message for Target service.</RequestMsg>"),
+        "{sent}"
+    );
     let got = lesson(&target, "lesson5-target-reply.sql");
-    assert!(got.contains("<RequestMsg>Message for Target service.</RequestMsg>"), "{got}");
-    assert!(got.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"), "{got}");
+    assert!(
+        got.contains("<RequestMsg>Message for Target service.</RequestMsg>"),
+        "{got}"
+    );
+    assert!(
+        got.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"),
+        "{got}"
+    );
     let reply = lesson(&initiator, "lesson6-initiator-end.sql");
-    assert!(reply.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"), "{reply}");
+    assert!(
+        reply.contains("<ReplyMsg>Message for Initiator service.</ReplyMsg>"),
+        "{reply}"
+    );
     // Both sides end: the initiator's endpoint goes once the target acknowledged its
     // EndDialog; the target's is CLOSED.
     let start = std::time::Instant::now();
@@ -513,7 +525,10 @@ fn the_two_instance_tutorial_runs() {
         "SELECT COUNT(*) FROM sys.conversation_endpoints",
     ) != "0"
     {
-        assert!(start.elapsed() < Duration::from_secs(30), "initiator endpoint left");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "initiator endpoint left"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(
