@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::broker::{Outgoing, after_delivery, broker_error, classify, land};
 use crate::catalog;
 use crate::records::*;
-use crate::routing::{find_local_service, guid_text_eq, remote_address};
+use crate::routing::{Inbound, RouteKey, guid_text_eq, remote_address, route_inbound};
 use crate::state::State;
 use crate::txn::{self, Txn};
 
@@ -45,7 +45,13 @@ pub struct RemoteMessage {
     pub encryption: bool,
     /// The sending endpoint's conversation priority (1..10).
     pub priority: u8,
+    /// Forwarding hops left (spec 06 §4): each forwarder takes one; at 0 the message is
+    /// dropped, which ends routing loops.
+    pub hops_remaining: u8,
 }
+
+/// Hops a message may take (forwarders it may pass).
+pub const HOPS_MAX: u8 = 16;
 
 /// A transmission-queue row that routing sends to another instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,6 +75,11 @@ pub enum Verdict {
     Accepted {
         /// Broker instance of the receiving database.
         broker_instance: String,
+    },
+    /// For another instance: this instance forwards it to `address` (MESSAGE_FORWARDING).
+    Forward {
+        /// `TCP://host:port` of the msdb route chosen.
+        address: String,
     },
     /// Not taken. With a code the dialog fails at the sender (a broker Error message, as
     /// for a local delivery); without one the message waits and is sent again.
@@ -135,6 +146,7 @@ pub(crate) fn outbound(
                     lifetime: ep.lifetime,
                     encryption: ep.encryption,
                     priority: ep.priority.clamp(1, 10),
+                    hops_remaining: HOPS_MAX,
                 },
             });
         }
@@ -199,6 +211,16 @@ pub(crate) fn remote_failed(
             }
         }
     }
+}
+
+/// MESSAGE_FORWARDING = ENABLED on a STARTED SERVICE_BROKER endpoint.
+fn forwarding_enabled(st: &State) -> bool {
+    st.db(crate::instance::MASTER_DB).is_some_and(|m| {
+        m.sec
+            .endpoints
+            .values()
+            .any(|e| e.kind == 3 && e.state == 0 && e.forwarding)
+    })
 }
 
 fn out_of_order(got: i64, want: i64) -> Verdict {
@@ -266,6 +288,17 @@ pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMes
             (tdb, ep)
         }
         None => {
+            // No endpoint here: msdb's routes decide (spec 06 §3.2).
+            let key = RouteKey {
+                service: &m.to_service,
+                broker: m.to_broker_instance.as_deref(),
+                conversation: m.conversation_id,
+            };
+            let (tdb, sid) = match route_inbound(st, now, &key, forwarding_enabled(st)) {
+                Inbound::Local(d, s) => (d, s),
+                Inbound::Forward(address) => return Verdict::Forward { address },
+                Inbound::Drop(text) => return rejected(None, text),
+            };
             if !m.from_initiator {
                 // The initiator's side of this conversation is gone here: nothing can take
                 // the message.
@@ -277,17 +310,6 @@ pub(crate) fn accept_remote(st: &mut State, tx: &mut Txn, now: Ts, m: &RemoteMes
                 // The dialog's first message has not arrived yet.
                 return out_of_order(m.seq, 0);
             }
-            let Some((tdb, sid)) = find_local_service(
-                st,
-                crate::instance::MSDB_DB,
-                &m.to_service,
-                m.to_broker_instance.as_deref(),
-            ) else {
-                return rejected(
-                    None,
-                    "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into(),
-                );
-            };
             let Some(td) = st.db(tdb) else {
                 return rejected(None, "target database missing".into());
             };

@@ -52,7 +52,7 @@ use std::sync::Arc;
 pub use activation::{ActivationTask, Activator, Monitor, RunningTask};
 pub use applock::{AppLockMode, AppLockOwner};
 pub use broker::{BeginDialog, BrokerOption, EndMode, LIFETIME_MAX_S, Related, validate_body};
-pub use broker_remote::{Outbound, RemoteMessage, Verdict};
+pub use broker_remote::{HOPS_MAX, Outbound, RemoteMessage, Verdict};
 pub use catalog::{
     CONTRACT_DEFAULT, Criterion, DIALOG_TIMER_NAME, END_DIALOG_NAME, ERROR_NAME, MT_DEFAULT,
     OwnedClass, PriorityArgs, QueueOptions, RouteOptions, SentBy, USER_ID_MIN,
@@ -63,7 +63,10 @@ pub use instance::{
 };
 pub use receive::{QueueName, QueueRow, Receive, ReceiveFilter, Wait, queue_rows, resolve_queue};
 pub use records::{EndpointState, Ts, Validation};
-pub use remote::{BrokerConnection, BrokerEndpoint, EndpointIdentity, NetworkStatus, PeerIdentity};
+pub use remote::{
+    BrokerConnection, BrokerEndpoint, EndpointIdentity, ForwardedMessage, NetworkStatus,
+    PeerIdentity,
+};
 pub use sbroker_types::ServerError;
 pub use uuid::Uuid;
 

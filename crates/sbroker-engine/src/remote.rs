@@ -33,6 +33,8 @@ pub struct BrokerEndpoint {
     pub encryption: u8,
     /// MESSAGE_FORWARDING.
     pub forwarding: bool,
+    /// MESSAGE_FORWARD_SIZE, megabytes.
+    pub forward_size_mb: i32,
     /// This instance's id on the wire (master's service_broker_guid).
     pub instance_id: Uuid,
 }
@@ -113,17 +115,54 @@ pub struct BrokerConnection {
     pub frames_received: u64,
 }
 
+/// A message on its way through this instance (sys.dm_broker_forwarded_messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardedMessage {
+    /// The conversation.
+    pub conversation_id: Uuid,
+    /// Sent by the initiator.
+    pub is_initiator: bool,
+    /// Destination service.
+    pub to_service: String,
+    /// Destination broker instance, when known.
+    pub to_broker_instance: Option<String>,
+    /// Sending service.
+    pub from_service: String,
+    /// Sending broker instance.
+    pub from_broker_instance: String,
+    /// Where it goes next.
+    pub adjacent_broker_address: String,
+    /// Its sequence number.
+    pub sequence: i64,
+    /// Hops it may still take.
+    pub hops_remaining: u8,
+    /// The dialog's expiry.
+    pub lifetime: Ts,
+    /// Seconds it has waited here.
+    pub time_consumed_s: u64,
+}
+
 /// What the transport reports about its links; installed with
 /// [`Instance::set_network_status`].
 pub trait NetworkStatus: Send + Sync {
     /// The open connections.
     fn connections(&self) -> Vec<BrokerConnection>;
+    /// Messages being forwarded.
+    fn forwarded(&self) -> Vec<ForwardedMessage> {
+        Vec::new()
+    }
 }
 
 impl Instance {
     /// Installs the transport's status source.
     pub fn set_network_status(&self, source: std::sync::Arc<dyn NetworkStatus>) {
         *self.inner.network.lock() = Some(source);
+    }
+
+    /// Messages being forwarded (none without a transport).
+    pub fn forwarded_messages(&self) -> Vec<ForwardedMessage> {
+        let source = self.inner.network.lock().clone();
+        source.map(|s| s.forwarded()).unwrap_or_default()
     }
 
     /// The broker network connections (none without a transport).
@@ -169,6 +208,7 @@ impl Instance {
             auth: e.auth,
             encryption: e.encryption,
             forwarding: e.forwarding,
+            forward_size_mb: e.forward_size,
             instance_id: master.rec.broker_guid,
         })
     }

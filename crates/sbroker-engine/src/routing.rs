@@ -41,6 +41,30 @@ pub(crate) fn find_local_service(
     })
 }
 
+/// What routing looks for: the far service, the broker instance when known, and the
+/// conversation (which picks among equal routes, so a conversation keeps its choice).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RouteKey<'a> {
+    pub(crate) service: &'a str,
+    pub(crate) broker: Option<&'a str>,
+    pub(crate) conversation: Uuid,
+}
+
+impl<'a> RouteKey<'a> {
+    pub(crate) fn of(from: &'a EndpointRec) -> Self {
+        Self {
+            service: from.far_service.as_str(),
+            broker: from.far_broker_instance.as_deref(),
+            conversation: from.conversation_id,
+        }
+    }
+
+    /// One of `n` candidates, the same for every message of the conversation.
+    fn pick(&self, n: usize) -> usize {
+        (self.conversation.as_u128() % n.max(1) as u128) as usize
+    }
+}
+
 /// Finds where a message from `from` goes (spec 06 §3): classification over the sending
 /// database's routes, then the LOCAL choice. `Err(text)` when it must wait.
 pub(crate) fn locate_target(
@@ -49,9 +73,9 @@ pub(crate) fn locate_target(
     now: Ts,
     from: &EndpointRec,
 ) -> Result<(i32, i32), String> {
-    let s = from.far_service.as_str();
-    let b = from.far_broker_instance.as_deref();
-    let matches = matching_routes(st, db, now, from);
+    let key = RouteKey::of(from);
+    let (s, b) = (key.service, key.broker);
+    let matches = matching_routes(st, db, now, &key);
     if matches.is_empty() {
         if b.is_some()
             && let Some(t) = find_local_service(st, db, s, b)
@@ -80,11 +104,24 @@ pub(crate) fn locate_target(
             return Err(if disabled {
                 "The broker is disabled in the target database. (28013)".into()
             } else {
-                "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.".into()
+                TARGET_NOT_FOUND.into()
             });
         }
     }
     Err(NO_TRANSPORT.into())
+}
+
+/// The target service is not in this instance.
+pub(crate) const TARGET_NOT_FOUND: &str = "The target service name could not be found. Ensure that the service name is specified correctly and/or the routing information has been supplied.";
+
+/// The TCP address among `matches` for `key` (spec 06 §3.5 step 3: several TCP routes
+/// balance the load by conversation).
+fn tcp_address(matches: &[&RouteRec], key: &RouteKey<'_>) -> Option<String> {
+    let tcp: Vec<&&RouteRec> = matches
+        .iter()
+        .filter(|r| r.address.to_ascii_uppercase().starts_with("TCP://"))
+        .collect();
+    tcp.get(key.pick(tcp.len())).map(|r| r.address.clone())
 }
 
 /// The network address a message from `from` goes to: when routing leads off the instance
@@ -94,30 +131,70 @@ pub(crate) fn remote_address(st: &State, db: i32, now: Ts, from: &EndpointRec) -
     if locate_target(st, db, now, from) != Err(NO_TRANSPORT.to_string()) {
         return None;
     }
-    let tcp: Vec<&RouteRec> = matching_routes(st, db, now, from)
-        .into_iter()
-        .filter(|r| r.address.to_ascii_uppercase().starts_with("TCP://"))
-        .collect();
-    if tcp.is_empty() {
-        return None;
-    }
-    let pick = (from.conversation_id.as_u128() % tcp.len() as u128) as usize;
-    tcp.get(pick).map(|r| r.address.clone())
+    let key = RouteKey::of(from);
+    tcp_address(&matching_routes(st, db, now, &key), &key)
 }
 
-/// The routes of the sending database that match the far service (and broker instance)
-/// of `from`, by the classification steps of spec 06 §3.3; expired routes are ignored.
+/// Where a message that arrived from another instance, for a conversation with no endpoint
+/// here, goes (spec 06 §3.2: classified with msdb's routes).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Inbound {
+    /// To a service of this instance: (database, service id).
+    Local(i32, i32),
+    /// On to another instance (forwarding is enabled).
+    Forward(String),
+    /// Nowhere now: the sender keeps the message and tries again; the text says why.
+    Drop(String),
+}
+
+/// Classifies an arriving message with msdb.sys.routes (spec 06 §3.2, §3.5, §5).
+pub(crate) fn route_inbound(st: &State, now: Ts, key: &RouteKey<'_>, forwarding: bool) -> Inbound {
+    let msdb = crate::instance::MSDB_DB;
+    let (s, b) = (key.service, key.broker);
+    let matches = matching_routes(st, msdb, now, key);
+    if let Some(local) = matches
+        .iter()
+        .find(|r| r.address.eq_ignore_ascii_case("LOCAL"))
+        && let Some(t) = find_local_service(st, msdb, s, b.or(local.broker_instance.as_deref()))
+    {
+        return Inbound::Local(t.0, t.1);
+    }
+    if matches.is_empty()
+        && b.is_some()
+        && let Some(t) = find_local_service(st, msdb, s, b)
+    {
+        return Inbound::Local(t.0, t.1);
+    }
+    if let Some(address) = tcp_address(&matches, key) {
+        return if forwarding {
+            Inbound::Forward(address)
+        } else {
+            Inbound::Drop(format!(
+                "The message was dropped by the receiving instance: it is for service '{s}', which routes elsewhere, and message forwarding is disabled there. (9792)"
+            ))
+        };
+    }
+    if matches.is_empty() {
+        Inbound::Drop(format!(
+            "The message was dropped by the receiving instance: no route in its msdb matches service '{s}'."
+        ))
+    } else {
+        Inbound::Drop(TARGET_NOT_FOUND.into())
+    }
+}
+
+/// The routes of database `db` that match `key`, by the classification steps of spec 06
+/// §3.3; expired routes are ignored.
 pub(crate) fn matching_routes<'a>(
     st: &'a State,
     db: i32,
     now: Ts,
-    from: &EndpointRec,
+    key: &RouteKey<'_>,
 ) -> Vec<&'a RouteRec> {
     let Some(d) = st.db(db) else {
         return Vec::new();
     };
-    let s = from.far_service.as_str();
-    let b = from.far_broker_instance.as_deref();
+    let (s, b) = (key.service, key.broker);
     let live: Vec<&RouteRec> = d
         .routes
         .values()
@@ -139,15 +216,30 @@ pub(crate) fn matching_routes<'a>(
         matches = step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_none());
     }
     if matches.is_empty() && b.is_none() {
+        // Step 3: routes for S with some broker instance; when several instances appear,
+        // one is chosen per conversation (the spec says arbitrarily), which spreads
+        // conversations over them (F-RT-10).
         let with_instance =
             step(&|r| r.service_name.as_deref() == Some(s) && r.broker_instance.is_some());
-        if let Some(first) = with_instance
-            .first()
-            .and_then(|r| r.broker_instance.clone())
-        {
+        let mut instances: Vec<String> = with_instance
+            .iter()
+            .filter_map(|r| r.broker_instance.as_deref())
+            .map(|x| {
+                x.trim()
+                    .trim_matches(|c| c == '{' || c == '}')
+                    .to_ascii_lowercase()
+            })
+            .collect();
+        instances.sort();
+        instances.dedup();
+        if let Some(chosen) = instances.get(key.pick(instances.len())) {
             matches = with_instance
                 .into_iter()
-                .filter(|r| r.broker_instance.as_deref() == Some(first.as_str()))
+                .filter(|r| {
+                    r.broker_instance
+                        .as_deref()
+                        .is_some_and(|x| guid_text_eq(x, chosen))
+                })
                 .collect();
         }
     }

@@ -1,6 +1,6 @@
 //! The broker network DMVs (spec 07 §3): sys.dm_broker_connections from the transport's
-//! links (`Instance::broker_connections`), and sys.dm_broker_forwarded_messages, empty
-//! while sbroker does not forward.
+//! links (`Instance::broker_connections`), and sys.dm_broker_forwarded_messages from its
+//! forwarding buffer (`Instance::forwarded_messages`).
 
 use sbroker_engine::{BrokerConnection, Instance, Uuid};
 use sbroker_types::{SqlType, Value};
@@ -122,7 +122,33 @@ pub(crate) fn view(instance: &Instance, name: &str) -> Option<Relation> {
                 ("time_consumed", SqlType::Int),
                 ("message_id", SqlType::UniqueIdentifier),
             ],
-            Vec::new(),
+            instance
+                .forwarded_messages()
+                .iter()
+                .map(|f| {
+                    let now_us = chrono::Utc::now().timestamp_micros();
+                    let ttl_s = (f.lifetime.saturating_sub(now_us) / 1_000_000)
+                        .clamp(0, i64::from(i32::MAX));
+                    vec![
+                        Value::Guid(f.conversation_id),
+                        Value::Bit(f.is_initiator),
+                        s(&f.to_service),
+                        f.to_broker_instance.as_deref().map_or(Value::Null, s),
+                        s(&f.from_service),
+                        s(&f.from_broker_instance),
+                        s(&f.adjacent_broker_address),
+                        Value::BigInt(f.sequence),
+                        Value::Int(0),
+                        Value::TinyInt(f.hops_remaining),
+                        Value::Int(i32::try_from(ttl_s).unwrap_or(i32::MAX)),
+                        Value::Int(i32::try_from(f.time_consumed_s).unwrap_or(i32::MAX)),
+                        Value::Guid(Uuid::from_u64_pair(
+                            f.conversation_id.as_u64_pair().0,
+                            u64::try_from(f.sequence).unwrap_or(0),
+                        )),
+                    ]
+                })
+                .collect(),
         )),
         _ => None,
     }

@@ -21,6 +21,7 @@ pub fn frames_of(m: &RemoteMessage) -> Vec<Frame> {
         sequence: m.seq,
         kind,
         priority: m.priority.clamp(1, 10),
+        hops_remaining: m.hops_remaining,
         lifetime: m.lifetime,
         encryption: m.encryption,
         from_service: m.from_service.clone(),
@@ -69,5 +70,6 @@ pub fn remote_message(m: Message, body: Option<Vec<u8>>) -> RemoteMessage {
         lifetime: m.lifetime,
         encryption: m.encryption,
         priority: m.priority,
+        hops_remaining: m.hops_remaining,
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod channel;
 mod convert;
+mod forward;
 pub mod limits;
 mod link_in;
 mod link_out;
@@ -27,7 +28,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 use sbroker_broker_wire::{Encryption, Handshake};
-use sbroker_engine::{BrokerEndpoint, Instance};
+use sbroker_engine::{BrokerEndpoint, Instance, NetworkStatus};
+
+use crate::forward::Forwarder;
 
 pub use network::{Conn, Listener, Network, TcpNetwork};
 pub use registry::{Direction, LinkInfo, Registry};
@@ -65,24 +68,54 @@ fn negotiate(ours: &Handshake, theirs: &Handshake) -> Result<bool, String> {
     })
 }
 
-/// The broker network of an instance: owns the listener and the outbound links.
+/// The broker network of an instance: owns the listener, the outbound links and the
+/// forwarding buffer.
 pub struct Transport {
     instance: Instance,
     network: Arc<dyn Network>,
     registry: Arc<Registry>,
+    forwarder: Arc<Forwarder>,
+    stopped: Arc<AtomicBool>,
+}
+
+/// What the broker DMVs read: the links and the forwarding buffer.
+struct Status {
+    registry: Arc<Registry>,
+    forwarder: Arc<Forwarder>,
+}
+
+impl NetworkStatus for Status {
+    fn connections(&self) -> Vec<sbroker_engine::BrokerConnection> {
+        self.registry.connections()
+    }
+
+    fn forwarded(&self) -> Vec<sbroker_engine::ForwardedMessage> {
+        self.forwarder.snapshot()
+    }
 }
 
 impl Transport {
     /// The transport of `instance` over `network`.
     pub fn new(instance: Instance, network: Arc<dyn Network>) -> Self {
         let registry = Arc::new(Registry::default());
-        // sys.dm_broker_connections reads the links from here.
-        instance
-            .set_network_status(Arc::clone(&registry) as Arc<dyn sbroker_engine::NetworkStatus>);
+        let stopped = Arc::new(AtomicBool::new(false));
+        let forwarder = Forwarder::new(
+            instance.clone(),
+            Arc::clone(&network),
+            Arc::clone(&registry),
+            Arc::clone(&stopped),
+        );
+        // sys.dm_broker_connections and sys.dm_broker_forwarded_messages read from here.
+        instance.set_network_status(Arc::new(Status {
+            registry: Arc::clone(&registry),
+            forwarder: Arc::clone(&forwarder),
+        }));
         Self {
             instance,
             network,
             registry,
+            forwarder,
+            stopped,
         }
     }
 
@@ -114,12 +147,13 @@ impl Transport {
                     match self.network.listen(addr) {
                         Ok(l) => {
                             let stop = Arc::new(AtomicBool::new(false));
-                            let (inst, stop2, reg) = (
+                            let (inst, stop2, reg, fwd) = (
                                 self.instance.clone(),
                                 Arc::clone(&stop),
                                 Arc::clone(&self.registry),
+                                Arc::clone(&self.forwarder),
                             );
-                            std::thread::spawn(move || listen(l, inst, stop2, reg));
+                            std::thread::spawn(move || listen(l, inst, stop2, reg, fwd));
                             listener = Some((addr, stop));
                         }
                         Err(e) => log(&format!("cannot listen on {addr}: {e}")),
@@ -153,6 +187,7 @@ impl Transport {
         if let Some((_, stop)) = listener {
             stop.store(true, Ordering::SeqCst);
         }
+        self.stopped.store(true, Ordering::SeqCst);
     }
 }
 
@@ -161,7 +196,13 @@ pub fn run(instance: Instance, shutdown: Arc<AtomicBool>) {
     Transport::new(instance, Arc::new(TcpNetwork)).run(shutdown);
 }
 
-fn listen(l: Box<dyn Listener>, instance: Instance, stop: Arc<AtomicBool>, reg: Arc<Registry>) {
+fn listen(
+    l: Box<dyn Listener>,
+    instance: Instance,
+    stop: Arc<AtomicBool>,
+    reg: Arc<Registry>,
+    fwd: Arc<Forwarder>,
+) {
     while !stop.load(Ordering::SeqCst) {
         match l.poll_accept() {
             Ok(Some(conn)) => {
@@ -177,8 +218,13 @@ fn listen(l: Box<dyn Listener>, instance: Instance, stop: Arc<AtomicBool>, reg: 
                 let _ = conn.set_write_timeout(Some(limits::WRITE_TIMEOUT));
                 // Registered here, before the thread starts, so the cap counts it.
                 let link = reg.open(Direction::Inbound, &conn.peer());
-                let (inst, stop, reg) = (instance.clone(), Arc::clone(&stop), Arc::clone(&reg));
-                std::thread::spawn(move || link_in::serve(conn, &inst, &stop, &reg, link));
+                let (inst, stop, reg, fwd) = (
+                    instance.clone(),
+                    Arc::clone(&stop),
+                    Arc::clone(&reg),
+                    Arc::clone(&fwd),
+                );
+                std::thread::spawn(move || link_in::serve(conn, &inst, &stop, &reg, link, &fwd));
             }
             Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
             Err(e) => {

@@ -41,5 +41,10 @@ pub const RETRY_DELAY_MAX: Duration = Duration::from_secs(4);
 pub const HOLD_AFTER_REFUSAL: Duration = Duration::from_secs(1);
 /// A dialog that cannot be sent without dialog security is looked at again after this.
 pub const HOLD_UNSECURED: Duration = Duration::from_secs(5);
+/// How often an inbound link looks for answers relayed by the forwarder while it waits
+/// for some.
+pub const FORWARD_POLL: Duration = Duration::from_millis(5);
+/// A message waits in the forwarding buffer at most this long; then its sender is told.
+pub const FORWARD_TIME_MAX: Duration = Duration::from_secs(60);
 /// Rows whose status a connection failure updates at once.
 pub const STATUS_ROWS_MAX: usize = 1000;

@@ -79,7 +79,7 @@ pub fn run(
     }
 }
 
-fn sleep_unless(shutdown: &AtomicBool, d: Duration) {
+pub(crate) fn sleep_unless(shutdown: &AtomicBool, d: Duration) {
     let until = Instant::now() + d;
     while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(20).min(d));
@@ -108,7 +108,7 @@ fn host_port(address: &str) -> &str {
 
 /// Connects and authenticates: OPEN/ACCEPT in clear, TLS with the endpoint certificate,
 /// the far certificate checked against master, HANDSHAKE both ways, encryption negotiated.
-fn connect(
+pub(crate) fn connect(
     instance: &Instance,
     network: &dyn Network,
     address: &str,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use sbroker_engine::{BrokerConnection, NetworkStatus, PeerIdentity};
+use sbroker_engine::{BrokerConnection, PeerIdentity};
 
 use crate::channel::Channel;
 
@@ -70,6 +70,11 @@ pub struct LinkHandle {
 }
 
 impl LinkHandle {
+    /// The link's id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     fn with(&self, f: impl FnOnce(&mut LinkInfo)) {
         if let Ok(mut i) = self.info.lock() {
             f(&mut i);
@@ -188,8 +193,9 @@ impl Registry {
     }
 }
 
-impl NetworkStatus for Registry {
-    fn connections(&self) -> Vec<BrokerConnection> {
+impl Registry {
+    /// The links as sys.dm_broker_connections shows them.
+    pub fn connections(&self) -> Vec<BrokerConnection> {
         self.snapshot()
             .into_iter()
             .map(|i| BrokerConnection {

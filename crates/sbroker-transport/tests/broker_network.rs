@@ -7,188 +7,14 @@
 //! installed, incompatible ENCRYPTION) with the reason in transmission_status, and
 //! attackers on raw sockets who get nothing into any queue.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use sbroker_engine::Instance;
-use sbroker_exec::{CollectSink, Executor, Value};
-use sbroker_transport::{Registry, TcpNetwork, Transport};
-
-struct Node {
-    name: String,
-    exec: Executor,
-    port: u16,
-    stop: Arc<AtomicBool>,
-    registry: Arc<Registry>,
-    certs: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn node(name: &str, certs: &Path) -> Node {
-    let dir = tempfile::tempdir().unwrap();
-    let instance = Instance::open(dir.path()).unwrap();
-    let stop = Arc::new(AtomicBool::new(false));
-    let transport = Transport::new(instance.clone(), Arc::new(TcpNetwork));
-    let registry = transport.registry();
-    {
-        let stop = Arc::clone(&stop);
-        std::thread::spawn(move || transport.run(stop));
-    }
-    let exec = Executor::new(&instance);
-    Node {
-        name: name.to_string(),
-        exec,
-        port: free_port(),
-        stop,
-        registry,
-        certs: certs.to_path_buf(),
-        _dir: dir,
-    }
-}
-
-impl Node {
-    fn try_sql(&mut self, text: &str) -> CollectSink {
-        let mut sink = CollectSink::default();
-        self.exec.execute_script(text, &mut sink);
-        sink
-    }
-
-    fn sql(&mut self, text: &str) -> CollectSink {
-        let sink = self.try_sql(text);
-        assert!(sink.errors.is_empty(), "{text}\n{:?}", sink.errors);
-        sink
-    }
-
-    fn scalar(&mut self, text: &str) -> Value {
-        let sink = self.sql(text);
-        sink.result_sets
-            .last()
-            .and_then(|(_, rows)| rows.first())
-            .and_then(|r| r.first())
-            .cloned()
-            .unwrap_or(Value::Null)
-    }
-
-    /// Polls `text` (a one-value query) until it returns `want`.
-    fn wait_for(&mut self, text: &str, want: Value) {
-        let start = Instant::now();
-        loop {
-            let got = self.scalar(text);
-            if got == want {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "{text}: got {got:?}, want {want:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Lesson 1 of the tutorial: master key, the endpoint's certificate (exported for the
-    /// other instance) and the endpoint itself.
-    fn endpoint(&mut self, encryption: &str) {
-        let (name, port) = (self.name.clone(), self.port);
-        let file = self.certs.join(format!("{name}.cer"));
-        self.sql(&format!(
-            "USE master;
-             CREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M4ster!key';
-             CREATE CERTIFICATE {name}Cert WITH SUBJECT = '{name} transport', EXPIRY_DATE = '20991231';
-             BACKUP CERTIFICATE {name}Cert TO FILE = '{}';
-             CREATE ENDPOINT BrokerEndpoint STATE = STARTED
-               AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))
-               FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {name}Cert, ENCRYPTION = {encryption});",
-            file.display()
-        ));
-    }
-
-    /// Lesson 2–4: a login and user for the far instance, its certificate owned by that
-    /// user, and (when `grant`) CONNECT on the endpoint.
-    fn trust(&mut self, far: &str, grant: bool) {
-        let file = self.certs.join(format!("{far}.cer"));
-        self.sql(&format!(
-            "USE master;
-             CREATE LOGIN {far}Login WITH PASSWORD = 'L0gin!pass';
-             CREATE USER {far}User FOR LOGIN {far}Login;
-             CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';",
-            file.display()
-        ));
-        if grant {
-            self.sql(&format!(
-                "USE master; GRANT CONNECT ON ENDPOINT::BrokerEndpoint TO {far}Login;"
-            ));
-        }
-    }
-
-    /// Lesson 3: the broker objects and a route to the far service.
-    fn services(&mut self, db: &str, my_service: &str, far_service: &str, far_port: u16) {
-        self.sql(&format!(
-            "CREATE DATABASE {db};
-             GO
-             USE {db};
-             CREATE MESSAGE TYPE [//net/Req] VALIDATION = WELL_FORMED_XML;
-             CREATE MESSAGE TYPE [//net/Reply] VALIDATION = WELL_FORMED_XML;
-             CREATE CONTRACT [//net/C] ([//net/Req] SENT BY INITIATOR, [//net/Reply] SENT BY TARGET);
-             CREATE QUEUE dbo.Q;
-             CREATE SERVICE [{my_service}] ON QUEUE dbo.Q ([//net/C]);
-             CREATE ROUTE FarRoute WITH SERVICE_NAME = '{far_service}',
-               ADDRESS = 'TCP://127.0.0.1:{far_port}';
-             GO"
-        ));
-    }
-}
-
-/// Two instances `A` and `B` that trust each other, with services //net/Init in InitDb
-/// on A and //net/Target in TargetDb on B.
-fn pair(certs: &Path, enc_a: &str, enc_b: &str, b_grants: bool) -> (Node, Node) {
-    let mut a = node("A", certs);
-    let mut b = node("B", certs);
-    a.endpoint(enc_a);
-    b.endpoint(enc_b);
-    a.trust("B", true);
-    b.trust("A", b_grants);
-    let (pa, pb) = (a.port, b.port);
-    a.services("InitDb", "//net/Init", "//net/Target", pb);
-    b.services("TargetDb", "//net/Target", "//net/Init", pa);
-    (a, b)
-}
-
-fn send_one(a: &mut Node, body: &str) {
-    a.sql(&format!(
-        "USE InitDb;
-         DECLARE @h uniqueidentifier;
-         BEGIN DIALOG @h FROM SERVICE [//net/Init] TO SERVICE '//net/Target'
-           ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
-         SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'{body}');"
-    ));
-}
-
-fn status_like(a: &mut Node, pattern: &str) {
-    a.wait_for(
-        &format!(
-            "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue WHERE transmission_status LIKE '{pattern}'"
-        ),
-        Value::Int(1),
-    );
-}
+use common::{Node, drain, node, pair, raw, send_one, status_like};
+use sbroker_exec::Value;
 
 #[test]
 fn a_dialog_between_two_instances() {
@@ -430,33 +256,6 @@ fn encryption_is_negotiated_as_the_table_says() {
     );
 }
 
-fn raw(port: u16) -> TcpStream {
-    // The listener opens within a poll of the endpoint's state.
-    let start = Instant::now();
-    let s = loop {
-        match TcpStream::connect(("127.0.0.1", port)) {
-            Ok(s) => break s,
-            Err(e) => assert!(start.elapsed() < Duration::from_secs(10), "{e}"),
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    s
-}
-
-/// Reads until the server closes; returns what it sent.
-fn drain(mut s: TcpStream) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    while let Ok(n) = s.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        out.extend_from_slice(&buf[..n]);
-    }
-    out
-}
-
 /// Raw-socket attackers: garbage, a forged MESSAGE with no handshake, a forged MESSAGE
 /// after a clear OPEN, a MESSAGE in place of TLS. Each link closes; nothing lands in any
 /// queue; the genuine peer still delivers afterwards.
@@ -471,6 +270,7 @@ fn raw_socket_attackers_get_nothing_into_a_queue() {
         sequence: 0,
         kind: WireKind::User,
         priority: 5,
+        hops_remaining: 16,
         lifetime: i64::MAX,
         encryption: false,
         from_service: "//net/Init".into(),

@@ -10,6 +10,7 @@
 //!                            an Error message (END CONVERSATION WITH ERROR drops pending)
 //! kind                 u8    1 user, 2 EndDialog, 3 Error
 //! priority             u8    1..10 (the sender's conversation priority)
+//! hops_remaining       u8    forwarders the message may still pass (0: no more)
 //! lifetime             i64   dialog expiry, microseconds since 1970-01-01 UTC
 //! encryption           bool  the dialog's ENCRYPTION setting
 //! from_service         str
@@ -70,6 +71,8 @@ pub struct Message {
     pub kind: WireKind,
     /// Conversation priority at the sender.
     pub priority: u8,
+    /// Forwarders the message may still pass.
+    pub hops_remaining: u8,
     /// Dialog lifetime.
     pub lifetime: i64,
     /// ENCRYPTION of the dialog.
@@ -101,6 +104,7 @@ impl Message {
         w.i64(self.sequence);
         w.u8(self.kind.code());
         w.u8(self.priority);
+        w.u8(self.hops_remaining);
         w.i64(self.lifetime);
         w.bool(self.encryption);
         w.string(&self.from_service);
@@ -121,6 +125,7 @@ impl Message {
             sequence: r.i64("MESSAGE sequence")?,
             kind: WireKind::from_code(r.u8("MESSAGE kind")?)?,
             priority: r.u8("MESSAGE priority")?,
+            hops_remaining: r.u8("MESSAGE hops_remaining")?,
             lifetime: r.i64("MESSAGE lifetime")?,
             encryption: r.bool("MESSAGE encryption")?,
             from_service: r.string("MESSAGE from_service", NAME_BYTES_MAX)?,
@@ -158,6 +163,7 @@ mod tests {
             sequence: 41,
             kind: WireKind::User,
             priority: 5,
+            hops_remaining: 16,
             lifetime: 1_900_000_000_000_000,
             encryption: false,
             from_service: "//Adv/InstInit".into(),
