@@ -104,11 +104,17 @@ pub(crate) fn outbound(
 ) -> Vec<Outbound> {
     let mut out = Vec::new();
     for (db, d) in &st.dbs {
+        if out.len() >= limit {
+            break;
+        }
         let mut addresses: std::collections::HashMap<Uuid, Option<String>> =
             std::collections::HashMap::new();
+        let mut rows: Vec<(&TransmissionRec, &EndpointRec, String)> = Vec::new();
         for row in d.txq.values() {
-            if out.len() >= limit {
-                return out;
+            // With priorities honoured every row is looked at (a later row may outrank);
+            // otherwise the oldest `limit` do.
+            if !d.rec.honor_priority && out.len() + rows.len() >= limit {
+                break;
             }
             if !keep(*db, row.id, row.handle) {
                 continue;
@@ -126,6 +132,14 @@ pub(crate) fn outbound(
             if to.is_some_and(|t| !t.eq_ignore_ascii_case(&address)) {
                 continue;
             }
+            rows.push((row, ep, address));
+        }
+        if d.rec.honor_priority {
+            // F-PRI-09: higher conversation priority leaves first. The sort is stable and a
+            // conversation has one priority, so each keeps its sequence order.
+            rows.sort_by_key(|(_, ep, _)| std::cmp::Reverse(ep.priority));
+        }
+        for (row, ep, address) in rows.into_iter().take(limit - out.len()) {
             out.push(Outbound {
                 db: *db,
                 txq_id: row.id,

@@ -333,3 +333,98 @@ fn a_routing_loop_ends_at_the_hop_limit() {
     send(&mut i, "InitDb", "//net/Target", None, 1);
     common::status_like(&mut i, "%most forwarders a message may pass%");
 }
+
+/// A silent peer (it accepts the connection and never answers) holds up only the
+/// messages bound for it: another instance keeps getting its messages at once.
+#[test]
+fn a_silent_peer_does_not_slow_other_peers() {
+    let certs = tempfile::tempdir().unwrap();
+    let mut i = node("I", certs.path());
+    let mut t = node("T", certs.path());
+    i.endpoint("REQUIRED");
+    t.endpoint("REQUIRED");
+    trust_both(&mut i, &mut t);
+    database(&mut i, "InitDb", "//net/Init");
+    database(&mut t, "TargetDb", "//net/S");
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ps = silent.local_addr().unwrap().port();
+    // Accept and hold every connection without a byte in answer.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in silent.incoming().take(50) {
+            held.push(c);
+        }
+    });
+    let pt = t.port;
+    i.sql(&format!(
+        "USE InitDb;
+         CREATE ROUTE Silent WITH SERVICE_NAME = '//net/Silent', ADDRESS = 'TCP://127.0.0.1:{ps}';
+         CREATE ROUTE Good WITH SERVICE_NAME = '//net/S', ADDRESS = 'TCP://127.0.0.1:{pt}';"
+    ));
+    send(&mut i, "InitDb", "//net/Silent", None, 5);
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    for k in 1..=5 {
+        send(&mut i, "InitDb", "//net/S", None, 1);
+        t.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(k));
+    }
+    // Well under the silent peer's 10 s handshake deadline.
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// F-PRI-09: with HONOR_BROKER_PRIORITY ON, a remote backlog leaves by conversation
+/// priority: priority-10 messages queued after priority-1 ones still arrive first.
+#[test]
+fn a_remote_backlog_leaves_by_priority() {
+    let certs = tempfile::tempdir().unwrap();
+    let mut i = node("I", certs.path());
+    let mut t = node("T", certs.path());
+    i.endpoint("REQUIRED");
+    t.endpoint("REQUIRED");
+    trust_both(&mut i, &mut t);
+    database(&mut i, "InitDb", "//net/Init");
+    database(&mut t, "TargetDb", "//net/S");
+    let pt = t.port;
+    i.sql(&format!(
+        "ALTER DATABASE InitDb SET HONOR_BROKER_PRIORITY ON;
+         GO
+         USE InitDb;
+         CREATE SERVICE [//net/InitHigh] ON QUEUE dbo.Q;
+         CREATE BROKER PRIORITY Lo FOR CONVERSATION SET
+           (LOCAL_SERVICE_NAME = [//net/Init], PRIORITY_LEVEL = 1);
+         CREATE BROKER PRIORITY Hi FOR CONVERSATION SET
+           (LOCAL_SERVICE_NAME = [//net/InitHigh], PRIORITY_LEVEL = 10);
+         CREATE ROUTE R WITH SERVICE_NAME = '//net/S', ADDRESS = 'TCP://127.0.0.1:{pt}';"
+    ));
+    t.sql("USE master; ALTER ENDPOINT BrokerEndpoint STATE = STOPPED;");
+    std::thread::sleep(Duration::from_millis(300));
+    for (from, tag) in [("//net/Init", "lo"), ("//net/InitHigh", "hi")] {
+        i.sql(&format!(
+            "USE InitDb;
+             DECLARE @h uniqueidentifier, @i int = 0;
+             BEGIN DIALOG @h FROM SERVICE [{from}] TO SERVICE '//net/S'
+               ON CONTRACT [//net/C] WITH ENCRYPTION = OFF;
+             WHILE @i < 200
+             BEGIN
+               SEND ON CONVERSATION @h MESSAGE TYPE [//net/Req] (N'<m p=\"{tag}\"/>');
+               SET @i += 1;
+             END"
+        ));
+    }
+    t.sql("USE master; ALTER ENDPOINT BrokerEndpoint STATE = STARTED;");
+    t.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(400));
+    assert_eq!(
+        t.scalar(
+            "USE TargetDb;
+             SELECT CASE WHEN
+               AVG(CASE WHEN CAST(message_body AS nvarchar(100)) LIKE '%hi%' THEN queuing_order END)
+               < AVG(CASE WHEN CAST(message_body AS nvarchar(100)) LIKE '%lo%' THEN queuing_order END)
+             THEN 1 ELSE 0 END FROM dbo.Q"
+        ),
+        Value::Int(1)
+    );
+}

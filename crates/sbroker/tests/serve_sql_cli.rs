@@ -315,6 +315,62 @@ fn sql_value(addr: &str, db: &str, query: &str) -> String {
         .unwrap_or_default()
 }
 
+fn run_ok(addr: &str, script: &str) {
+    let out = sql(addr, &[], Some(script));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Transport security as in the between-instances tutorial: a master key, the endpoint's
+/// certificate (exported to `certs`) and the endpoint.
+fn endpoint_with_certificate(addr: &str, port: u16, me: &str, certs: &Path) {
+    run_ok(
+        addr,
+        &format!(
+            "USE master;\nCREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M4ster!key';\n\
+             CREATE CERTIFICATE {me}Cert WITH SUBJECT = '{me}', EXPIRY_DATE = '20991231';\n\
+             BACKUP CERTIFICATE {me}Cert TO FILE = '{}';\n\
+             CREATE ENDPOINT ep STATE = STARTED AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))\n\
+             FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {me}Cert);\nGO\n",
+            certs.join(format!("{me}.cer")).display()
+        ),
+    );
+}
+
+/// The far instance's certificate under a login with CONNECT on this endpoint.
+fn trust_far(addr: &str, far: &str, certs: &Path) {
+    run_ok(
+        addr,
+        &format!(
+            "USE master;\nCREATE LOGIN {far}Login WITH PASSWORD = 'L0gin!pass';\n\
+             CREATE USER {far}User FOR LOGIN {far}Login;\n\
+             CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';\n\
+             GRANT CONNECT ON ENDPOINT::ep TO {far}Login;\nGO\n",
+            certs.join(format!("{far}.cer")).display()
+        ),
+    );
+}
+
+/// Polls a one-value query until it returns at least `n`.
+fn wait_at_least(addr: &str, db: &str, query: &str, n: i64, secs: u64) -> i64 {
+    let start = std::time::Instant::now();
+    loop {
+        let got: i64 = sql_value(addr, db, query).parse().unwrap_or(0);
+        if got >= n {
+            return got;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(secs),
+            "{query}: {got} of {n}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// F-EP-10: the target instance is killed with SIGKILL in the middle of a stream of
 /// messages and started again on the same data; every message arrives exactly once, in
 /// order, without user action, and the sender's transmission queue drains.
@@ -325,46 +381,10 @@ fn messages_between_instances_survive_kill_9_of_the_target() {
     let a = serve(&dir.path().join("a"), &[], &[]);
     let b_data = dir.path().join("b");
     let b = serve(&b_data, &[], &[]);
-    // Transport security as in the between-instances tutorial: each endpoint proves its
-    // certificate; each side installs the other's under a login with CONNECT.
     let certs = dir.path().join("certs");
     std::fs::create_dir_all(&certs).expect("certs dir");
-    let run = |addr: &str, script: &str| {
-        let out = sql(addr, &[], Some(script));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    };
-    let setup = |addr: &str, port: u16, me: &str| {
-        run(
-            addr,
-            &format!(
-                "USE master;\nCREATE MASTER KEY ENCRYPTION BY PASSWORD = 'M4ster!key';\n\
-                 CREATE CERTIFICATE {me}Cert WITH SUBJECT = '{me}', EXPIRY_DATE = '20991231';\n\
-                 BACKUP CERTIFICATE {me}Cert TO FILE = '{}';\n\
-                 CREATE ENDPOINT ep STATE = STARTED AS TCP (LISTENER_PORT = {port}, LISTENER_IP = (127.0.0.1))\n\
-                 FOR SERVICE_BROKER (AUTHENTICATION = CERTIFICATE {me}Cert);\nGO\n",
-                certs.join(format!("{me}.cer")).display()
-            ),
-        );
-    };
-    let trust = |addr: &str, far: &str| {
-        run(
-            addr,
-            &format!(
-                "USE master;\nCREATE LOGIN {far}Login WITH PASSWORD = 'L0gin!pass';\n\
-                 CREATE USER {far}User FOR LOGIN {far}Login;\n\
-                 CREATE CERTIFICATE {far}Cert AUTHORIZATION {far}User FROM FILE = '{}';\n\
-                 GRANT CONNECT ON ENDPOINT::ep TO {far}Login;\nGO\n",
-                certs.join(format!("{far}.cer")).display()
-            ),
-        );
-    };
     let services = |addr: &str, db: &str, me: &str, far: &str, far_port: u16| {
-        run(
+        run_ok(
             addr,
             &format!(
                 "CREATE DATABASE {db};\nGO\nUSE {db};\n\
@@ -373,10 +393,10 @@ fn messages_between_instances_survive_kill_9_of_the_target() {
             ),
         );
     };
-    setup(&a.addr, pa, "A");
-    setup(&b.addr, pb, "B");
-    trust(&a.addr, "B");
-    trust(&b.addr, "A");
+    endpoint_with_certificate(&a.addr, pa, "A", &certs);
+    endpoint_with_certificate(&b.addr, pb, "B", &certs);
+    trust_far(&a.addr, "B", &certs);
+    trust_far(&b.addr, "A", &certs);
     services(&a.addr, "da", "//k/A", "//k/B", pb);
     services(&b.addr, "db", "//k/B", "//k/A", pa);
     // A backlog first (the target's endpoint stopped), so the stream is long enough to
@@ -539,4 +559,83 @@ fn the_two_instance_tutorial_runs() {
         ),
         "1"
     );
+}
+
+/// A forwarder killed with SIGKILL in the middle of a stream loses nothing: it holds
+/// messages only in memory and acknowledges none itself, so the initiator keeps each until
+/// the target has it; after the forwarder restarts, all 2 000 arrive exactly once, in order.
+#[test]
+fn messages_through_a_forwarder_survive_kill_9_of_the_forwarder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).expect("certs dir");
+    let (pi, pf, pt) = (free_port(), free_port(), free_port());
+    let i = serve(&dir.path().join("i"), &[], &[]);
+    let f_data = dir.path().join("f");
+    let f = serve(&f_data, &[], &[]);
+    let t = serve(&dir.path().join("t"), &[], &[]);
+    endpoint_with_certificate(&i.addr, pi, "I", &certs);
+    endpoint_with_certificate(&f.addr, pf, "F", &certs);
+    endpoint_with_certificate(&t.addr, pt, "T", &certs);
+    trust_far(&i.addr, "F", &certs);
+    trust_far(&f.addr, "I", &certs);
+    trust_far(&f.addr, "T", &certs);
+    trust_far(&t.addr, "F", &certs);
+    let db = |addr: &str, name: &str, me: &str, far: &str| {
+        run_ok(
+            addr,
+            &format!(
+                "CREATE DATABASE {name};\nGO\nUSE {name};\n\
+                 CREATE QUEUE dbo.q; CREATE SERVICE [{me}] ON QUEUE dbo.q ([DEFAULT]);\n\
+                 CREATE ROUTE r WITH SERVICE_NAME = '{far}', ADDRESS = 'TCP://127.0.0.1:{pf}';\nGO\n"
+            ),
+        );
+    };
+    db(&i.addr, "di", "//k/I", "//k/T");
+    db(&t.addr, "dt", "//k/T", "//k/I");
+    run_ok(
+        &f.addr,
+        &format!(
+            "ALTER ENDPOINT ep FOR SERVICE_BROKER (MESSAGE_FORWARDING = ENABLED);\nGO\n\
+             USE msdb;\n\
+             CREATE ROUTE toT WITH SERVICE_NAME = '//k/T', ADDRESS = 'TCP://127.0.0.1:{pt}';\n\
+             CREATE ROUTE toI WITH SERVICE_NAME = '//k/I', ADDRESS = 'TCP://127.0.0.1:{pi}';\nGO\n\
+             ALTER ENDPOINT ep STATE = STOPPED;\nGO\n"
+        ),
+    );
+    // A backlog at the initiator while the forwarder is stopped.
+    let send = "DECLARE @h uniqueidentifier, @i int = 0;\n\
+        BEGIN DIALOG @h FROM SERVICE [//k/I] TO SERVICE '//k/T' WITH ENCRYPTION = OFF;\n\
+        WHILE @i < 2000 BEGIN SEND ON CONVERSATION @h (CAST(@i AS varbinary(4))); SET @i += 1; END\nGO\n";
+    let out = sql(&i.addr, &["-d", "di"], Some(send));
+    assert_eq!(out.status.code(), Some(0));
+    run_ok(&f.addr, "ALTER ENDPOINT ep STATE = STARTED;\nGO\n");
+    let at_kill = wait_at_least(&t.addr, "dt", "SELECT COUNT(*) FROM dbo.q", 50, 60);
+    let mut f = f;
+    f.child.kill().expect("kill -9");
+    f.child.wait().expect("wait");
+    drop(f);
+    assert!(
+        at_kill < 2000,
+        "the stream ended before the kill ({at_kill})"
+    );
+    let _f = serve(&f_data, &[], &[]);
+    wait_at_least(&t.addr, "dt", "SELECT COUNT(*) FROM dbo.q", 2000, 120);
+    let check = sql_value(
+        &t.addr,
+        "dt",
+        "SELECT CASE WHEN COUNT(*) = 2000 AND COUNT(DISTINCT message_sequence_number) = 2000 \
+           AND MIN(message_sequence_number) = 0 AND MAX(message_sequence_number) = 1999 \
+           AND SUM(CASE WHEN CAST(message_body AS int) = message_sequence_number THEN 1 ELSE 0 END) = 2000 \
+         THEN 1 ELSE 0 END FROM dbo.q",
+    );
+    assert_eq!(check, "1");
+    let start = std::time::Instant::now();
+    while sql_value(&i.addr, "di", "SELECT COUNT(*) FROM sys.transmission_queue") != "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "initiator queue not drained"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
