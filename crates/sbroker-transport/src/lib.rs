@@ -32,6 +32,7 @@ use sbroker_engine::{BrokerEndpoint, Instance, NetworkStatus};
 
 use crate::forward::Forwarder;
 
+pub use limits::Tuning;
 pub use network::{Conn, Listener, Network, TcpNetwork};
 pub use registry::{Direction, LinkInfo, Registry};
 
@@ -76,6 +77,7 @@ pub struct Transport {
     registry: Arc<Registry>,
     forwarder: Arc<Forwarder>,
     stopped: Arc<AtomicBool>,
+    tuning: limits::Tuning,
 }
 
 /// What the broker DMVs read: the links and the forwarding buffer.
@@ -116,7 +118,14 @@ impl Transport {
             registry,
             forwarder,
             stopped,
+            tuning: limits::Tuning::default(),
         }
+    }
+
+    /// The same transport with other limits (tests shorten the acknowledgement timeout).
+    pub fn with_tuning(mut self, tuning: limits::Tuning) -> Self {
+        self.tuning = tuning;
+        self
     }
 
     /// The links, for sys.dm_broker_connections and tests.
@@ -169,6 +178,7 @@ impl Transport {
                     if links.contains_key(&address) {
                         continue;
                     }
+                    let tuning = self.tuning;
                     let (inst, net, stop, reg, a) = (
                         self.instance.clone(),
                         Arc::clone(&self.network),
@@ -177,7 +187,7 @@ impl Transport {
                         address.clone(),
                     );
                     let h = std::thread::spawn(move || {
-                        link_out::run(&inst, net.as_ref(), &a, &stop, &reg);
+                        link_out::run(&inst, net.as_ref(), &a, &stop, &reg, &tuning);
                     });
                     links.insert(address, h);
                 }

@@ -24,6 +24,22 @@ pub const WINDOW_BYTES_MAX: usize = 16 * 1024 * 1024;
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a receiver keeps a batch open for more frames after its first one.
 pub const BATCH_GATHER: Duration = Duration::from_millis(1);
+/// The limits a deployment (or a test) may change; the rest are constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// A link with messages in flight and no answer for this long is closed and opened
+    /// again (a peer that stalls, or a connection that went half-open).
+    pub ack_timeout: Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Self {
+            ack_timeout: ACK_TIMEOUT,
+        }
+    }
+}
+
 /// Messages the receiver takes in one commit.
 pub const BATCH_MESSAGES_MAX: usize = 1024;
 /// Bytes of partially received (fragmented) messages one inbound link may hold.

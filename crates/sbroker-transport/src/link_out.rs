@@ -40,6 +40,7 @@ pub fn run(
     address: &str,
     shutdown: &AtomicBool,
     registry: &Arc<Registry>,
+    tuning: &limits::Tuning,
 ) {
     let mut backoff = limits::RETRY_DELAY_MIN;
     let mut idle_since = Instant::now();
@@ -60,7 +61,7 @@ pub fn run(
         let link = registry.open(Direction::Outbound, address);
         let result = connect(instance, network, address, &link).and_then(|mut chan| {
             backoff = limits::RETRY_DELAY_MIN;
-            let r = send_loop(&mut chan, instance, address, shutdown, &link);
+            let r = send_loop(&mut chan, instance, address, shutdown, &link, tuning);
             chan.close();
             r
         });
@@ -186,6 +187,7 @@ fn send_loop(
     address: &str,
     shutdown: &AtomicBool,
     link: &LinkHandle,
+    tuning: &limits::Tuning,
 ) -> Result<(), LinkError> {
     let mut in_flight: Vec<InFlight> = Vec::new();
     let mut held: HashMap<Uuid, Instant> = HashMap::new();
@@ -278,7 +280,7 @@ fn send_loop(
         }
         if answered || in_flight.is_empty() {
             last_answer = Instant::now();
-        } else if last_answer.elapsed() > limits::ACK_TIMEOUT {
+        } else if last_answer.elapsed() > tuning.ack_timeout {
             return Err(LinkError::Timeout("acknowledgement"));
         }
     }

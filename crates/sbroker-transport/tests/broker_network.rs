@@ -13,8 +13,12 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{Node, drain, node, pair, raw, send_one, status_like};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use common::{Node, drain, node, node_tuned, pair, raw, send_one, status_like};
 use sbroker_exec::Value;
+use sbroker_transport::Tuning;
 
 #[test]
 fn a_dialog_between_two_instances() {
@@ -334,9 +338,23 @@ fn silent_sockets_do_not_lock_out_a_peer() {
     drop(silent);
 }
 
-/// A loopback proxy that, per connection, cuts the link or flips one byte after some
-/// bytes from the connector (then passes the rest of that connection through).
-fn proxy(to: u16, faults: Vec<(usize, bool)>) -> u16 {
+/// What the proxy does to one connection, in the connector-to-acceptor direction.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    /// Passes this many bytes, then closes both sides.
+    Cut(usize),
+    /// Flips a bit of the byte at this offset.
+    Flip(usize),
+    /// Passes this many bytes, then passes nothing more either way but keeps both sockets
+    /// open: the link is half-open (a stalled peer, a dead middlebox).
+    Stall(usize),
+    /// Holds every chunk this long before passing it on.
+    Delay(Duration),
+}
+
+/// A loopback proxy that applies `faults` to its connections in turn (the ones after pass
+/// everything through).
+fn proxy(to: u16, faults: Vec<Fault>) -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -347,9 +365,14 @@ fn proxy(to: u16, faults: Vec<(usize, bool)>) -> u16 {
                 continue;
             };
             let fault = faults.next();
-            let (c2, s2) = (c.try_clone().unwrap(), s.try_clone().unwrap());
-            std::thread::spawn(move || pipe(s2, c2, None));
-            std::thread::spawn(move || pipe(c, s, fault));
+            let stalled = Arc::new(AtomicBool::new(false));
+            let (c2, s2, st2) = (
+                c.try_clone().unwrap(),
+                s.try_clone().unwrap(),
+                Arc::clone(&stalled),
+            );
+            std::thread::spawn(move || pipe(s2, c2, None, &st2));
+            std::thread::spawn(move || pipe(c, s, fault, &stalled));
             if i > 10_000 {
                 return;
             }
@@ -358,7 +381,7 @@ fn proxy(to: u16, faults: Vec<(usize, bool)>) -> u16 {
     port
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream, fault: Option<(usize, bool)>) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, fault: Option<Fault>, stalled: &AtomicBool) {
     let mut buf = [0u8; 16 * 1024];
     let mut seen = 0usize;
     let mut fault = fault;
@@ -367,33 +390,50 @@ fn pipe(mut from: TcpStream, mut to: TcpStream, fault: Option<(usize, bool)>) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if let Some((at, flip)) = fault
-            && seen + n > at
-        {
-            if flip {
-                buf[at - seen] ^= 0x01;
-                fault = None;
-            } else {
+        if stalled.load(Ordering::SeqCst) {
+            // Half-open: swallow everything, keep the sockets.
+            continue;
+        }
+        match fault {
+            Some(Fault::Cut(at)) if seen + n > at => {
                 let _ = to.write_all(&buf[..at - seen]);
                 break;
             }
+            Some(Fault::Flip(at)) if seen + n > at => {
+                buf[at - seen] ^= 0x01;
+                fault = None;
+            }
+            Some(Fault::Stall(at)) if seen + n > at => {
+                let _ = to.write_all(&buf[..at - seen]);
+                stalled.store(true, Ordering::SeqCst);
+                continue;
+            }
+            Some(Fault::Delay(d)) => std::thread::sleep(d),
+            _ => {}
         }
         seen += n;
         if to.write_all(&buf[..n]).is_err() {
             break;
         }
     }
-    let _ = from.shutdown(std::net::Shutdown::Both);
-    let _ = to.shutdown(std::net::Shutdown::Both);
+    if !stalled.load(Ordering::SeqCst) {
+        let _ = from.shutdown(std::net::Shutdown::Both);
+        let _ = to.shutdown(std::net::Shutdown::Both);
+    }
 }
 
-/// Exactly once and in order through cuts and a flipped byte, on an encrypted link (TLS
-/// refuses the bad record) and on a clear, tagged one (the tag refuses the frame).
+/// Exactly once and in order through cuts, flipped bytes, a delayed link and a half-open
+/// one, on an encrypted link (TLS refuses the bad record) and on a clear, tagged one (the
+/// tag refuses the frame). The acknowledgement timeout is 2 s so the half-open link is
+/// given up quickly.
 #[test]
 fn cuts_and_corruption_lose_and_duplicate_nothing() {
     for (enc_a, enc_b) in [("REQUIRED", "REQUIRED"), ("DISABLED", "SUPPORTED")] {
         let certs = tempfile::tempdir().unwrap();
-        let mut a = node("A", certs.path());
+        let tuning = Tuning {
+            ack_timeout: Duration::from_secs(2),
+        };
+        let mut a = node_tuned("A", certs.path(), tuning);
         let mut b = node("B", certs.path());
         a.endpoint(enc_a);
         b.endpoint(enc_b);
@@ -402,10 +442,12 @@ fn cuts_and_corruption_lose_and_duplicate_nothing() {
         let via = proxy(
             b.port,
             vec![
-                (20_000, false),
-                (30_000, true),
-                (50_000, false),
-                (9_000, true),
+                Fault::Cut(20_000),
+                Fault::Flip(30_000),
+                Fault::Stall(40_000),
+                Fault::Cut(50_000),
+                Fault::Flip(9_000),
+                Fault::Delay(Duration::from_millis(3)),
             ],
         );
         a.services("InitDb", "//net/Init", "//net/Target", via);
@@ -431,8 +473,8 @@ fn cuts_and_corruption_lose_and_duplicate_nothing() {
              THEN 1 ELSE 0 END FROM dbo.Q",
         );
         assert_eq!(ok, Value::Int(1), "{enc_a}/{enc_b}");
-        // Four links were broken on purpose; a fifth carried the rest.
-        assert!(a.registry.opened_total() >= 5, "{enc_a}/{enc_b}");
+        // Five links were broken on purpose; the sixth (delayed) carried the rest.
+        assert!(a.registry.opened_total() >= 6, "{enc_a}/{enc_b}");
         a.wait_for(
             "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue",
             Value::Int(0),

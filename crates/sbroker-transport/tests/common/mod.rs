@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use sbroker_engine::Instance;
 use sbroker_exec::{CollectSink, Executor, Value};
-use sbroker_transport::{Registry, TcpNetwork, Transport};
+use sbroker_transport::{Registry, TcpNetwork, Transport, Tuning};
 
 pub struct Node {
     pub name: String,
@@ -40,10 +40,15 @@ pub fn free_port() -> u16 {
 }
 
 pub fn node(name: &str, certs: &Path) -> Node {
+    node_tuned(name, certs, Tuning::default())
+}
+
+/// A node whose transport uses `tuning`.
+pub fn node_tuned(name: &str, certs: &Path, tuning: Tuning) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let instance = Instance::open(dir.path()).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
-    let transport = Transport::new(instance.clone(), Arc::new(TcpNetwork));
+    let transport = Transport::new(instance.clone(), Arc::new(TcpNetwork)).with_tuning(tuning);
     let registry = transport.registry();
     {
         let stop = Arc::clone(&stop);
