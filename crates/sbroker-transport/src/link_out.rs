@@ -99,6 +99,17 @@ fn mark_waiting(instance: &Instance, address: &str, text: &str) {
     let _ = instance.remote_failed_batch(&failed);
 }
 
+/// The transmission status of a failed connection attempt, worded as SQL Server words it
+/// ("Connection attempt failed with error: '10061(No connection could be made …)'.").
+fn connect_failure(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    match e.raw_os_error() {
+        Some(code) => format!("Connection attempt failed with error: '{code}({text})'."),
+        None => format!("Connection attempt failed with error: '{text}'."),
+    }
+}
+
 fn host_port(address: &str) -> &str {
     address
         .get(6..)
@@ -124,11 +135,7 @@ pub(crate) fn connect(
     let deadline = Instant::now() + limits::HANDSHAKE_TIMEOUT;
     let conn = network
         .connect(host_port(address), limits::CONNECT_TIMEOUT)
-        .map_err(|e| {
-            LinkError::Refused(format!(
-                "Connection attempt failed with error: '{e}'. (address {address})"
-            ))
-        })?;
+        .map_err(|e| LinkError::Refused(connect_failure(&e)))?;
     conn.set_write_timeout(Some(limits::WRITE_TIMEOUT))?;
     let mut chan = Channel::new(conn);
     chan.send(&[Frame::Open(Open {

@@ -89,12 +89,20 @@ fn routes_match_by_precedence() {
          CREATE ROUTE R2 WITH SERVICE_NAME = '//net/S', ADDRESS = 'TCP://127.0.0.1:{p2}';
          CREATE ROUTE R3 WITH ADDRESS = 'TCP://127.0.0.1:{p3}';"
     ));
+    // F-RT-08: a service present in this instance stays local although the wildcard TCP
+    // route matches too (AutoCreatedLocal is a wildcard route as well).
+    i.sql(
+        "USE InitDb; CREATE QUEUE dbo.LocalQ;
+         CREATE SERVICE [//net/Local] ON QUEUE dbo.LocalQ ([//net/C]);",
+    );
     send(&mut i, "InitDb", "//net/S", Some(&b1), 1);
     send(&mut i, "InitDb", "//net/S", None, 2);
     send(&mut i, "InitDb", "//net/Other", None, 3);
+    send(&mut i, "InitDb", "//net/Local", None, 4);
     t1.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
     t2.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(2));
     t3.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(3));
+    i.wait_for("USE InitDb; SELECT COUNT(*) FROM dbo.LocalQ", Value::Int(4));
     i.wait_for(
         "USE InitDb; SELECT COUNT(*) FROM sys.transmission_queue",
         Value::Int(0),
@@ -194,6 +202,13 @@ fn arriving_messages_follow_msdb_routes() {
     assert_eq!(count(&mut t, "TargetDb"), Value::Int(0));
     t.sql("USE msdb; CREATE ROUTE AllowS WITH SERVICE_NAME = '//net/S', ADDRESS = 'LOCAL';");
     t.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+    // The other way round: a dialog begun in a user database ignores msdb's routes. A route
+    // to T only in I's msdb sends nothing; the dialog waits in InitDb.
+    i.sql(&format!(
+        "USE msdb; CREATE ROUTE OnlyInMsdb WITH SERVICE_NAME = '//net/Z', ADDRESS = 'TCP://127.0.0.1:{pt}';"
+    ));
+    send(&mut i, "InitDb", "//net/Z", None, 1);
+    common::status_like(&mut i, "The target service name could not be found%");
 }
 
 /// Three instances I → F → T: F forwards (msdb routes for both services), and
