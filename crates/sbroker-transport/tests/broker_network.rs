@@ -307,6 +307,28 @@ fn raw_socket_attackers_get_nothing_into_a_queue() {
     s.write_all(&forged).unwrap();
     let answer = drain(s);
     assert!(answer.starts_with(b"SBRK"), "an ACCEPT first");
+    // Version skew: refused with the reason, in an ERROR frame.
+    let mut s = raw(b.port);
+    s.write_all(
+        &Frame::Open(Open {
+            version_min: 9,
+            version_max: 9,
+        })
+        .encode(),
+    )
+    .unwrap();
+    let answer = drain(s);
+    match sbroker_broker_wire::decode(&answer, &sbroker_broker_wire::Limits::default()) {
+        Ok(Some((Frame::Error(e), _))) => assert!(e.text.contains("versions 9..9"), "{}", e.text),
+        other => panic!("version skew: {other:?}"),
+    }
+    // An oversized frame is refused from its header.
+    let mut s = raw(b.port);
+    let mut huge = b"SBRK\x01\x01\x00\x00".to_vec();
+    huge.extend_from_slice(&u32::MAX.to_be_bytes());
+    huge.extend_from_slice(&[0; 4]);
+    s.write_all(&huge).unwrap();
+    assert!(drain(s).is_empty());
     // A TLS client without a certificate.
     let mut s = raw(b.port);
     s.write_all(&open).unwrap();
@@ -524,5 +546,85 @@ fn the_connection_dmv_shows_live_links() {
             "bytes did not grow"
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// An endpoint with only Windows authentication cannot make a link here: its messages
+/// wait with a status that says to use certificates.
+#[test]
+fn windows_authentication_says_to_use_certificates() {
+    let certs = tempfile::tempdir().unwrap();
+    let (mut a, _b) = pair(certs.path(), "REQUIRED", "REQUIRED", true);
+    a.sql(
+        "USE master;
+         ALTER ENDPOINT BrokerEndpoint FOR SERVICE_BROKER (AUTHENTICATION = WINDOWS NEGOTIATE);",
+    );
+    send_one(&mut a, "<w/>");
+    status_like(&mut a, "%use AUTHENTICATION = CERTIFICATE%");
+}
+
+/// A proxy that passes everything and keeps a copy of the connector's bytes.
+fn recording_proxy(to: u16) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let copy = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for c in l.incoming().take(20) {
+            let Ok(mut c) = c else { return };
+            let Ok(mut s) = TcpStream::connect(("127.0.0.1", to)) else {
+                continue;
+            };
+            let (c2, s2) = (c.try_clone().unwrap(), s.try_clone().unwrap());
+            std::thread::spawn(move || pipe(s2, c2, None, &AtomicBool::new(false)));
+            let copy = Arc::clone(&copy);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 16 * 1024];
+                while let Ok(n) = c.read(&mut buf) {
+                    if n == 0 || s.write_all(&buf[..n]).is_err() {
+                        break;
+                    }
+                    copy.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+    });
+    (port, seen)
+}
+
+/// What travels on the wire: with encryption a message body cannot be found in the bytes;
+/// without it (DISABLED against SUPPORTED) it can — the frames are authenticated by their
+/// tags, not hidden.
+#[test]
+fn with_encryption_the_bytes_on_the_wire_are_unreadable() {
+    for (enc_a, enc_b, visible) in [
+        ("REQUIRED", "SUPPORTED", false),
+        ("DISABLED", "SUPPORTED", true),
+    ] {
+        let certs = tempfile::tempdir().unwrap();
+        let mut a = node("A", certs.path());
+        let mut b = node("B", certs.path());
+        a.endpoint(enc_a);
+        b.endpoint(enc_b);
+        a.trust("B", true);
+        b.trust("A", true);
+        let (via, seen) = recording_proxy(b.port);
+        a.services("InitDb", "//net/Init", "//net/Target", via);
+        b.services("TargetDb", "//net/Target", "//net/Init", a.port);
+        send_one(&mut a, "<secret>PlainTextMarker42</secret>");
+        b.wait_for("USE TargetDb; SELECT COUNT(*) FROM dbo.Q", Value::Int(1));
+        let bytes = seen.lock().unwrap().clone();
+        // The body is nvarchar: UTF-16LE on the wire.
+        let marker: Vec<u8> = "PlainTextMarker42"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let found = bytes.windows(marker.len()).any(|w| w == marker.as_slice());
+        assert_eq!(
+            found,
+            visible,
+            "{enc_a}/{enc_b}: {} bytes seen",
+            bytes.len()
+        );
     }
 }

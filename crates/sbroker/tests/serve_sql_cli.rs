@@ -639,3 +639,70 @@ fn messages_through_a_forwarder_survive_kill_9_of_the_forwarder() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Transport security between two `sbroker serve` processes (F-EP-07): the target has the
+/// initiator's certificate but its login lacks CONNECT, so the link is refused and the
+/// initiator's transmission_status says why; a stranger on a raw socket gets nothing into
+/// the queue; after GRANT CONNECT the message is delivered.
+#[test]
+fn serve_processes_refuse_a_peer_without_connect_and_strangers() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tmp");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).expect("certs dir");
+    let (pa, pb) = (free_port(), free_port());
+    let a = serve(&dir.path().join("a"), &[], &[]);
+    let b = serve(&dir.path().join("b"), &[], &[]);
+    endpoint_with_certificate(&a.addr, pa, "A", &certs);
+    endpoint_with_certificate(&b.addr, pb, "B", &certs);
+    trust_far(&a.addr, "B", &certs);
+    run_ok(
+        &b.addr,
+        &format!(
+            "USE master;\nCREATE LOGIN ALogin WITH PASSWORD = 'L0gin!pass';\n\
+             CREATE USER AUser FOR LOGIN ALogin;\n\
+             CREATE CERTIFICATE ACert AUTHORIZATION AUser FROM FILE = '{}';\nGO\n",
+            certs.join("A.cer").display()
+        ),
+    );
+    let db = |addr: &str, name: &str, me: &str, far: &str, port: u16| {
+        run_ok(
+            addr,
+            &format!(
+                "CREATE DATABASE {name};\nGO\nUSE {name};\n\
+                 CREATE QUEUE dbo.q; CREATE SERVICE [{me}] ON QUEUE dbo.q ([DEFAULT]);\n\
+                 CREATE ROUTE r WITH SERVICE_NAME = '{far}', ADDRESS = 'TCP://127.0.0.1:{port}';\nGO\n"
+            ),
+        );
+    };
+    db(&a.addr, "da", "//p/A", "//p/B", pb);
+    db(&b.addr, "db", "//p/B", "//p/A", pa);
+    let send = "DECLARE @h uniqueidentifier;\n\
+        BEGIN DIALOG @h FROM SERVICE [//p/A] TO SERVICE '//p/B' WITH ENCRYPTION = OFF;\n\
+        SEND ON CONVERSATION @h (0x0102);\nGO\n";
+    let out = sql(&a.addr, &["-d", "da"], Some(send));
+    assert_eq!(out.status.code(), Some(0));
+    wait_at_least(
+        &a.addr,
+        "da",
+        "SELECT COUNT(*) FROM sys.transmission_queue \
+         WHERE transmission_status LIKE '%does not have CONNECT permission%'",
+        1,
+        30,
+    );
+    // A stranger: garbage, then a forged frame where TLS should start.
+    for bytes in [
+        b"\x16\x03\x01\x00\x05garbage".to_vec(),
+        b"SBRK\x01\x01\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x01\x01".to_vec(),
+    ] {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", pb)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(15)))
+            .expect("timeout");
+        s.write_all(&bytes).expect("write");
+        let mut sink = Vec::new();
+        let _ = s.read_to_end(&mut sink);
+    }
+    assert_eq!(sql_value(&b.addr, "db", "SELECT COUNT(*) FROM dbo.q"), "0");
+    run_ok(&b.addr, "GRANT CONNECT ON ENDPOINT::ep TO ALogin;\nGO\n");
+    wait_at_least(&b.addr, "db", "SELECT COUNT(*) FROM dbo.q", 1, 30);
+}
